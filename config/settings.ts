@@ -1,0 +1,117 @@
+import { z } from 'zod';
+
+/**
+ * Every setting the hub reads from the environment, with its default and what it is for.
+ * `src/config.ts` validates them all at start and stops with the full list of problems.
+ */
+export const settings = {
+  PORT: {
+    doc: 'TCP port the hub listens on.',
+    default: '3000',
+    schema: z.coerce.number().int().min(0).max(65535),
+  },
+  HUB_PUBLIC_URL: {
+    doc: 'Origin people and apps use to reach the hub; the OpenID issuer. No trailing slash.',
+    default: 'http://localhost:3000',
+    schema: z
+      .url({ protocol: /^https?$/ })
+      .refine((value) => new URL(value).pathname === '/', 'must be an origin without a path')
+      .transform((value) => value.replace(/\/$/, '')),
+  },
+  DATABASE_URL: {
+    doc: 'sqlite:<file> (embedded default) or mysql://user:pass@host:port/db (MySQL, MariaDB).',
+    default: 'sqlite:./data/hub.sqlite',
+    schema: z.string().regex(/^(sqlite:.+|mysql:\/\/.+)$/, 'must start with sqlite: or mysql://'),
+  },
+  LOG_LEVEL: {
+    doc: 'pino level: fatal, error, warn, info, debug, trace or silent.',
+    default: 'info',
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  },
+  LOG_FORMAT: {
+    doc: 'json for machines, pretty for a terminal; auto picks pretty on a TTY.',
+    default: 'auto',
+    schema: z.enum(['auto', 'json', 'pretty']),
+  },
+  TRUST_PROXY: {
+    doc: "Express 'trust proxy': false, true, a hop count or a list of addresses.",
+    default: 'false',
+    schema: z.string().transform(parseTrustProxy),
+  },
+  HUB_SEED_DEMO: {
+    doc: 'Seed the demo parent and the two demo apps on first start (true/false).',
+    default: 'true',
+    schema: z.stringbool(),
+  },
+  HUB_APP_HOSTS_ALLOWED: {
+    doc:
+      'Comma-separated hosts (host or host:port) on private or loopback addresses that the ' +
+      'hub may call for back-channel logout. The hub host itself is always allowed.',
+    default: '',
+    schema: z.string().transform((value) =>
+      value
+        .split(',')
+        .map((host) => host.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  },
+  HUB_DEFAULT_LOCALE: {
+    doc: 'Language of the login pages when the browser has not chosen one: zh-CN or en.',
+    default: 'zh-CN',
+    schema: z.enum(['zh-CN', 'en']),
+  },
+  LOGIN_MAX_FAILURES: {
+    doc: 'Failed logins per phone or per IP before each further try waits longer.',
+    default: '5',
+    schema: z.coerce.number().int().min(1).max(1000),
+  },
+  LOGIN_LOCK_SECONDS: {
+    doc: 'First wait after the limit; it doubles with each further failure, up to 1 hour.',
+    default: '30',
+    schema: z.coerce.number().int().min(1).max(3600),
+  },
+  SMS_CODE_TTL_SECONDS: {
+    doc: 'How long an SMS login code stays valid.',
+    default: '300',
+    schema: z.coerce.number().int().min(30).max(3600),
+  },
+  SMS_RESEND_SECONDS: {
+    doc: 'Minimum wait before another code is sent to the same phone.',
+    default: '60',
+    schema: z.coerce.number().int().min(0).max(3600),
+  },
+  SMS_MAX_PER_HOUR: {
+    doc: 'Codes sent to one phone, and from one IP, per hour.',
+    default: '10',
+    schema: z.coerce.number().int().min(1).max(1000),
+  },
+  TOKEN_TTL_SECONDS: {
+    doc: 'Lifetime of access tokens.',
+    default: '3600',
+    schema: z.coerce.number().int().min(60).max(86400),
+  },
+  REFRESH_TOKEN_TTL_DAYS: {
+    doc: 'Lifetime of refresh tokens.',
+    default: '30',
+    schema: z.coerce.number().int().min(1).max(365),
+  },
+  SESSION_TTL_DAYS: {
+    doc: 'How long a hub login session lasts without activity.',
+    default: '14',
+    schema: z.coerce.number().int().min(1).max(365),
+  },
+  SIGNING_KEY_RETIRE_DAYS: {
+    doc: 'How long a rotated-out signing key stays published so tokens it signed still verify.',
+    default: '30',
+    schema: z.coerce.number().int().min(1).max(365),
+  },
+} as const;
+
+export type SettingName = keyof typeof settings;
+
+function parseTrustProxy(value: string): boolean | number | string[] {
+  if (value === 'true') return true;
+  if (value === 'false' || value === '') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((entry) => entry.trim());
+}

@@ -1,0 +1,39 @@
+import { type SettingName, settings } from '../config/settings.js';
+
+type Settings = typeof settings;
+
+export type HubConfig = {
+  -readonly [K in SettingName]: ReturnType<Settings[K]['schema']['parse']>;
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  }
+}
+
+/**
+ * Reads every setting once from `env` over the documented defaults. Collects all problems
+ * before failing so an operator fixes them in one go.
+ */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  overrides: Partial<HubConfig> = {},
+): HubConfig {
+  const problems: string[] = [];
+  const config: Record<string, unknown> = {};
+
+  for (const [name, setting] of Object.entries(settings)) {
+    const raw = env[name] ?? setting.default;
+    const result = setting.schema.safeParse(raw);
+    if (result.success) {
+      config[name] = result.data;
+    } else {
+      const reason = result.error.issues.map((issue) => issue.message).join('; ');
+      problems.push(`${name}=${JSON.stringify(raw)}: ${reason} (${setting.doc})`);
+    }
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { ...(config as HubConfig), ...overrides };
+}

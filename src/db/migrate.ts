@@ -1,0 +1,29 @@
+import type { Knex } from 'knex';
+import * as accounts from './migrations/001-accounts.js';
+import * as oidc from './migrations/002-oidc.js';
+import * as login from './migrations/003-login.js';
+
+type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
+
+// Listed in code rather than read from a folder so the same list works under tsx (.ts) and
+// from the compiled build (.js); names are stable because knex records them.
+const MIGRATIONS: Array<[string, Migration]> = [
+  ['001-accounts', accounts],
+  ['002-oidc', oidc],
+  ['003-login', login],
+];
+
+const source: Knex.MigrationSource<[string, Migration]> = {
+  getMigrations: async () => MIGRATIONS,
+  getMigrationName: ([name]) => name,
+  getMigration: async ([, migration]) => migration,
+};
+
+/** Brings the schema up to date; returns the names of the migrations it ran. */
+export async function migrateToLatest(knex: Knex): Promise<string[]> {
+  const [, applied] = (await knex.migrate.latest({ migrationSource: source })) as [
+    number,
+    string[],
+  ];
+  return applied;
+}

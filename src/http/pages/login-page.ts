@@ -1,0 +1,93 @@
+import type { Locale, Translate } from '../i18n.js';
+import { html, languageSwitchUrl, page } from './layout.js';
+
+export type LoginPageModel = {
+  locale: Locale;
+  t: Translate;
+  uid: string;
+  appName: string;
+  csrfToken: string;
+  phone?: string;
+  error?: string;
+  notice?: string;
+  smsSent?: boolean;
+};
+
+/** The hub's login page: phone + password, and phone + SMS code. */
+export function loginPage(model: LoginPageModel): string {
+  const { t, uid, csrfToken } = model;
+  const base = `/interaction/${encodeURIComponent(uid)}`;
+  const phone = model.phone ?? '';
+
+  const body = html` <h1>${t('login.heading')}</h1>
+    <p>${t('login.intro')}</p>
+    <p><small>${t('login.forApp', { app: model.appName })}</small></p>
+    ${model.error ? html`<p class="error" role="alert">${model.error}</p>` : ''}
+    ${model.notice ? html`<p class="notice" role="status">${model.notice}</p>` : ''}
+    <form class="card" method="post" action="${base}/password" id="password-login">
+      <h2>${t('login.withPassword')}</h2>
+      <input type="hidden" name="csrf" value="${csrfToken}" />
+      <label for="pw-phone">${t('login.phone')}</label>
+      <input
+        id="pw-phone"
+        name="phone"
+        type="tel"
+        autocomplete="username"
+        required
+        value="${phone}"
+      />
+      <label for="pw-password">${t('login.password')}</label>
+      <input
+        id="pw-password"
+        name="password"
+        type="password"
+        autocomplete="current-password"
+        required
+      />
+      <button type="submit">${t('login.submit')}</button>
+    </form>
+    <div class="card" id="sms-login">
+      <h2>${t('login.withSms')}</h2>
+      <form method="post" action="${base}/sms/send">
+        <input type="hidden" name="csrf" value="${csrfToken}" />
+        <label for="sms-phone">${t('login.phone')}</label>
+        <input
+          id="sms-phone"
+          name="phone"
+          type="tel"
+          autocomplete="tel"
+          required
+          value="${phone}"
+        />
+        <button type="submit" class="secondary">${t('login.sendCode')}</button>
+      </form>
+      ${
+        model.smsSent
+          ? html`<form method="post" action="${base}/sms/verify">
+              <input type="hidden" name="csrf" value="${csrfToken}" />
+              <input type="hidden" name="phone" value="${phone}" />
+              <label for="sms-code">${t('login.code')}</label>
+              <input
+                id="sms-code"
+                name="code"
+                inputmode="numeric"
+                autocomplete="one-time-code"
+                pattern="[0-9]{6}"
+                maxlength="6"
+                required
+              />
+              <button type="submit">${t('login.submit')}</button>
+            </form>`
+          : ''
+      }
+    </div>
+    <p><a href="${base}/abort">${t('login.cancel')}</a></p>`;
+
+  return page({
+    locale: model.locale,
+    t,
+    title: t('login.heading'),
+    body,
+    languageSwitchUrl: languageSwitchUrl(base, model.locale),
+  });
+}
