@@ -4,8 +4,20 @@ import argon2 from 'argon2';
 const OPTIONS = { type: argon2.argon2id as 2, memoryCost: 19 * 1024, timeCost: 2, parallelism: 1 };
 
 /** Hashes on libuv's thread pool, so logins never block the event loop. */
-export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, OPTIONS);
+export async function hashPassword(password: string): Promise<string> {
+  return standardParameterOrder(await argon2.hash(password, OPTIONS));
+}
+
+/**
+ * node-argon2 0.45 writes the parameters as m,p,t; the PHC encoding of Argon2 requires
+ * m,t,p, and libargon2-based verifiers (PHP, argon2-cffi, Spring) reject any other order.
+ * node-argon2 reads either order, so stored hashes stay portable and still verify here.
+ */
+function standardParameterOrder(encoded: string): string {
+  return encoded.replace(
+    /^(\$argon2(?:id|i|d)\$v=\d+\$)m=(\d+),p=(\d+),t=(\d+)\$/,
+    '$1m=$2,t=$4,p=$3$',
+  );
 }
 
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {

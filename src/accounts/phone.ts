@@ -9,8 +9,8 @@ export function normalisePhone(input: string): string | null {
   if (/^\+[1-9]\d{6,14}$/.test(compact))
     return compact.startsWith('+86') ? checkCn(compact) : compact;
   if (/^00[1-9]\d{6,14}$/.test(compact)) return normalisePhone(`+${compact.slice(2)}`);
-  if (/^86(1\d{10})$/.test(compact)) return `+${compact}`;
-  if (/^1\d{10}$/.test(compact)) return `+86${compact}`;
+  if (/^86(1\d{10})$/.test(compact)) return checkCn(`+${compact}`);
+  if (/^1\d{10}$/.test(compact)) return checkCn(`+86${compact}`);
   return null;
 }
 

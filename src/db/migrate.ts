@@ -19,11 +19,22 @@ const source: Knex.MigrationSource<[string, Migration]> = {
   getMigration: async ([, migration]) => migration,
 };
 
-/** Brings the schema up to date; returns the names of the migrations it ran. */
-export async function migrateToLatest(knex: Knex): Promise<string[]> {
-  const [, applied] = (await knex.migrate.latest({ migrationSource: source })) as [
-    number,
-    string[],
-  ];
-  return applied;
+/**
+ * Brings the schema up to date; returns the names of the migrations it ran. When several hub
+ * processes start together one takes knex's migration lock and the others wait for it.
+ */
+export async function migrateToLatest(knex: Knex, waitMs = 60_000): Promise<string[]> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      const [, applied] = (await knex.migrate.latest({ migrationSource: source })) as [
+        number,
+        string[],
+      ];
+      return applied;
+    } catch (error) {
+      if ((error as Error).name !== 'MigrationLocked' || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }

@@ -29,6 +29,31 @@ async function newKeyRow(): Promise<KeyRow> {
   };
 }
 
+/**
+ * Hub processes starting together on an empty database must end up with one key, or each
+ * would sign with a key the others do not publish. Each proposes a key under one agreed name;
+ * the first insert wins and every process stores that one.
+ */
+async function createFirstKey(knex: Knex): Promise<void> {
+  const generation = await knex('signing_keys').count<{ n: number | string }[]>({ n: '*' });
+  const name = `first-signing-key-${Number(generation[0]?.n ?? 0)}`;
+  const proposal = await newKeyRow();
+  await knex('hub_secrets')
+    .insert({ name, value: JSON.stringify(proposal), created_at: Date.now() })
+    .onConflict('name')
+    .ignore();
+
+  const agreed = await knex('hub_secrets').where({ name }).first('value');
+  const row = JSON.parse(agreed.value) as Partial<KeyRow>;
+  // Without private_jwk the winner has already stored the key and scrubbed this copy.
+  if (!row.private_jwk) return;
+
+  await knex('signing_keys').insert(row).onConflict('kid').ignore();
+  await knex('hub_secrets')
+    .where({ name })
+    .update({ value: JSON.stringify({ kid: row.kid }) });
+}
+
 async function liveKeys(knex: Knex): Promise<KeyRow[]> {
   return knex<KeyRow>('signing_keys')
     .where((query) => query.whereNull('expires_at').orWhere('expires_at', '>', Date.now()))
@@ -43,7 +68,7 @@ async function liveKeys(knex: Knex): Promise<KeyRow[]> {
 export async function loadSigningKeys(knex: Knex): Promise<{ keys: JWK[] }> {
   let rows = await liveKeys(knex);
   if (!rows.some((row) => row.retired_at === null)) {
-    await knex('signing_keys').insert(await newKeyRow());
+    await createFirstKey(knex);
     rows = await liveKeys(knex);
   }
 

@@ -33,9 +33,10 @@ export type TestHub = {
 export async function startTestHub(
   databaseUrl: string,
   env: Record<string, string> = {},
+  options: { port?: number } = {},
 ): Promise<TestHub> {
   const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
 
@@ -81,17 +82,22 @@ export async function startHubProcess(env: Record<string, string>): Promise<{
     output += chunk;
   });
 
-  const url = env.HUB_PUBLIC_URL ?? `http://127.0.0.1:${env.PORT}`;
+  // Readiness is asked of this process's own port: HUB_PUBLIC_URL may name another process.
+  const own = `http://127.0.0.1:${env.PORT}`;
+  const url = env.HUB_PUBLIC_URL ?? own;
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`hub process exited early:\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`hub process did not become ready:\n${output}`);
+    }
     try {
-      const response = await fetch(`${url}/readyz`);
+      const response = await fetch(`${own}/readyz`);
       if (response.ok) break;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`hub process did not become ready:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 

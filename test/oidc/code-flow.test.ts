@@ -90,10 +90,9 @@ describeOnEachDatabase('signing in to apps through the hub', (db) => {
     assert.ok(rotated.refresh_token);
     assert.notEqual(rotated.refresh_token, original);
 
-    await assert.rejects(
-      oidc.refreshTokenGrant(first.config, original),
-      { error: 'invalid_grant' },
-    );
+    await assert.rejects(oidc.refreshTokenGrant(first.config, original), {
+      error: 'invalid_grant',
+    });
     await assert.rejects(
       oidc.refreshTokenGrant(first.config, rotated.refresh_token as string),
       { error: 'invalid_grant' },
