@@ -55,6 +55,11 @@ export const settings = {
         .filter(Boolean),
     ),
   },
+  HUB_JOBS_ENABLED: {
+    doc: 'Run the scheduled jobs in this process (one process per slot runs each job).',
+    default: 'true',
+    schema: z.stringbool(),
+  },
   HUB_DEFAULT_LOCALE: {
     doc: 'Language of the login pages when the browser has not chosen one: zh-CN or en.',
     default: 'zh-CN',

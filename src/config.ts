@@ -24,7 +24,8 @@ export function loadConfig(
   const config: Record<string, unknown> = {};
 
   for (const [name, setting] of Object.entries(settings)) {
-    const raw = env[name] ?? setting.default;
+    // An empty variable means "not set": `PORT=` must not become port 0.
+    const raw = env[name] || setting.default;
     const result = setting.schema.safeParse(raw);
     if (result.success) {
       config[name] = result.data;

@@ -1,4 +1,6 @@
 import { createServer } from 'node:http';
+import { jobs } from '../jobs/index.js';
+import { startScheduler } from '../jobs/scheduler.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createHub } from './hub.js';
 import { createLogger } from './log.js';
@@ -19,6 +21,8 @@ async function main() {
   const hub = await createHub(config, log);
   const server = createServer(hub.app);
   await new Promise<void>((resolve) => server.listen(config.PORT, resolve));
+
+  const scheduler = config.HUB_JOBS_ENABLED ? startScheduler(hub.knex, log, jobs) : undefined;
 
   const url = config.HUB_PUBLIC_URL;
   log.info({ port: config.PORT, issuer: url }, 'hub.listening');
@@ -42,6 +46,7 @@ async function main() {
     log.info({ signal }, 'hub.stopping');
     server.close();
     server.closeAllConnections();
+    await scheduler?.stop();
     await hub.close();
     process.exit(0);
   };

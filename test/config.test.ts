@@ -29,6 +29,10 @@ describe('the hub configuration', () => {
     assert.equal(config.SMS_RESEND_SECONDS, 60);
   });
 
+  it('an empty variable counts as not set rather than as zero', () => {
+    assert.equal(loadConfig({ PORT: '', LOGIN_MAX_FAILURES: '' }).PORT, 3000);
+  });
+
   it('several bad settings give one ConfigError that lists every one of them', () => {
     const error = configError({
       PORT: 'eighty',

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as accounts from './migrations/001-accounts.js';
 import * as oidc from './migrations/002-oidc.js';
 import * as login from './migrations/003-login.js';
+import * as jobs from './migrations/004-jobs.js';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -11,6 +12,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['001-accounts', accounts],
   ['002-oidc', oidc],
   ['003-login', login],
+  ['004-jobs', jobs],
 ];
 
 const source: Knex.MigrationSource<[string, Migration]> = {
@@ -33,7 +35,12 @@ export async function migrateToLatest(knex: Knex, waitMs = 60_000): Promise<stri
       ];
       return applied;
     } catch (error) {
-      if ((error as Error).name !== 'MigrationLocked' || Date.now() > deadline) throw error;
+      // Besides the lock itself, two processes on an empty database can race to create
+      // knex's bookkeeping tables; the loser sees "already exists" and simply tries again.
+      const retryable =
+        (error as Error).name === 'MigrationLocked' ||
+        /already exists/i.test((error as Error).message);
+      if (!retryable || Date.now() > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }

@@ -3,6 +3,7 @@ import type { Knex } from '../db/knex.js';
 export type ThrottleVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 const MAX_LOCK_MS = 3_600_000;
+const FORGET_AFTER_MS = 3_600_000;
 
 /**
  * Counts failed logins per key (`phone:+86…`, `ip:…`) in the database, so every hub process
@@ -35,6 +36,15 @@ export class LoginThrottle {
    */
   async recordFailure(key: string, allowance = 1): Promise<void> {
     const now = Date.now();
+
+    // Failures long past and no longer locked are forgiven, so a parent's typo last week does
+    // not count toward today's lock.
+    await this.knex('login_throttle')
+      .where({ key })
+      .where('locked_until', '<', now)
+      .where('updated_at', '<', now - FORGET_AFTER_MS)
+      .delete();
+
     const updated = await this.knex('login_throttle')
       .where({ key })
       .update({ failures: this.knex.raw('failures + 1'), updated_at: now });

@@ -1,0 +1,32 @@
+import { deleteExpiredPayloads } from '../src/oidc/knex-adapter.js';
+import type { Job } from './job.js';
+
+const DAY = 86_400_000;
+
+/**
+ * Deletes what logins leave behind once it can no longer be used: expired OpenID sessions,
+ * codes and tokens, old SMS codes and outbox messages, idle throttle counters, old job slots.
+ */
+export const expiredLoginArtifacts: Job = {
+  name: 'expired-login-artifacts',
+  cron: '17 * * * *',
+  async run({ knex, now }) {
+    const at = now.getTime();
+    return {
+      oidcArtifacts: await deleteExpiredPayloads(knex),
+      smsCodes: await knex('sms_codes')
+        .where('expires_at', '<', at - DAY)
+        .delete(),
+      smsOutbox: await knex('sms_outbox')
+        .where('created_at', '<', at - 7 * DAY)
+        .delete(),
+      throttleCounters: await knex('login_throttle')
+        .where('locked_until', '<', at)
+        .where('updated_at', '<', at - DAY)
+        .delete(),
+      jobSlots: await knex('job_runs')
+        .where('started_at', '<', at - 30 * DAY)
+        .delete(),
+    };
+  },
+};
