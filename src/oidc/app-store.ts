@@ -60,12 +60,25 @@ export function buildClientMetadata(app: NewApp): ClientMetadata {
   };
 }
 
+// Every authorization, token and interaction request looks its app up; a few seconds of
+// memory halve the queries of a token grant. A change made by `hub apps` reaches running
+// processes within this delay.
+const CACHE_MS = 5_000;
+
 export class AppStore {
+  private readonly cache = new Map<string, { until: number; metadata: AdapterPayload }>();
+
   constructor(private readonly knex: Knex) {}
 
   async clientMetadata(clientId: string): Promise<AdapterPayload | undefined> {
+    const cached = this.cache.get(clientId);
+    if (cached && cached.until > Date.now()) return structuredClone(cached.metadata);
+
     const row = await this.knex('apps').where({ client_id: clientId }).first('metadata');
-    return row ? (JSON.parse(row.metadata) as AdapterPayload) : undefined;
+    if (!row) return undefined;
+    const metadata = JSON.parse(row.metadata) as AdapterPayload;
+    this.cache.set(clientId, { until: Date.now() + CACHE_MS, metadata });
+    return structuredClone(metadata);
   }
 
   async insert(metadata: ClientMetadata): Promise<void> {
@@ -87,6 +100,7 @@ export class AppStore {
   }
 
   async replaceMetadata(metadata: ClientMetadata): Promise<void> {
+    this.cache.delete(metadata.client_id);
     await this.knex('apps')
       .where({ client_id: metadata.client_id })
       .update({ name: metadata.client_name, metadata: JSON.stringify(metadata) });
