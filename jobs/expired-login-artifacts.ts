@@ -1,3 +1,4 @@
+import { forgetIdleCounters } from '../src/login/login-throttle.js';
 import { deleteExpiredPayloads } from '../src/oidc/knex-adapter.js';
 import type { Job } from './job.js';
 
@@ -13,17 +14,14 @@ export const expiredLoginArtifacts: Job = {
   async run({ knex, now }) {
     const at = now.getTime();
     return {
-      oidcArtifacts: await deleteExpiredPayloads(knex),
+      oidcArtifacts: await deleteExpiredPayloads(knex, at),
       smsCodes: await knex('sms_codes')
         .where('expires_at', '<', at - DAY)
         .delete(),
       smsOutbox: await knex('sms_outbox')
         .where('created_at', '<', at - 7 * DAY)
         .delete(),
-      throttleCounters: await knex('login_throttle')
-        .where('locked_until', '<', at)
-        .where('updated_at', '<', at - DAY)
-        .delete(),
+      throttleCounters: await forgetIdleCounters(knex, at),
       jobSlots: await knex('job_runs')
         .where('started_at', '<', at - 30 * DAY)
         .delete(),

@@ -74,7 +74,8 @@ async function appsAdd(knex: Knex, args: string[]) {
     grant_types: metadata.grant_types,
   };
   const secretLine = metadata.client_secret
-    ? `client_secret ${metadata.client_secret}\n(shown once: store it in the app's configuration now)`
+    ? `client_secret ${metadata.client_secret}\n` +
+      "(shown once: store it in the app's configuration now)"
     : '(public app: no secret; it must use PKCE)';
   print(values.json, result, `client_id     ${metadata.client_id}\n${secretLine}`);
 }

@@ -55,8 +55,18 @@ export function maskPhone(phone: string): string {
   return `${phone.slice(0, 6)}****${phone.slice(-4)}`;
 }
 
-const SENSITIVE_QUERY =
-  /([?&](?:code|token|access_token|id_token|id_token_hint|state|nonce|logout_token|code_verifier)=)[^&#]*/gi;
+const SENSITIVE_PARAMS = [
+  'code',
+  'token',
+  'access_token',
+  'id_token',
+  'id_token_hint',
+  'state',
+  'nonce',
+  'logout_token',
+  'code_verifier',
+];
+const SENSITIVE_QUERY = new RegExp(`([?&](?:${SENSITIVE_PARAMS.join('|')})=)[^&#]*`, 'gi');
 
 /** Strips codes and tokens from a URL before it is logged. */
 export function redactUrl(url: string): string {

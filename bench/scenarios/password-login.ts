@@ -1,7 +1,7 @@
 import type * as oidc from 'openid-client';
+import { redeem, startAuthorization } from '../../test/helpers/relying-party.js';
 import { readForm, UserAgent } from '../../test/helpers/user-agent.js';
 import type { Operation } from '../load.js';
-import { redeem, startAuthorization } from '../relying-party.js';
 import type { BenchApp, Parent } from '../seed.js';
 
 /**
@@ -14,7 +14,8 @@ export async function logIn(
   app: BenchApp,
   parent: Parent,
 ) {
-  const start = await startAuthorization(config, app);
+  const rp = { config, redirectUri: app.redirectUri };
+  const start = await startAuthorization(rp);
   const page = await agent.navigate(start.url, { stopAt: app.redirectUri });
   if (page.stopped) throw new Error('the hub skipped the login page of a fresh browser');
 
@@ -24,7 +25,7 @@ export async function logIn(
     stopAt: app.redirectUri,
   });
   if (!result.stopped) throw new Error(`login did not reach the app (${result.status})`);
-  return redeem(config, result.url, start);
+  return redeem(rp, result.url, start);
 }
 
 export function passwordLogin(config: oidc.Configuration, app: BenchApp, parents: Parent[]) {

@@ -1,7 +1,7 @@
 import type * as oidc from 'openid-client';
+import { redeem, startAuthorization } from '../../test/helpers/relying-party.js';
 import { UserAgent } from '../../test/helpers/user-agent.js';
 import type { Operation } from '../load.js';
-import { redeem, startAuthorization } from '../relying-party.js';
 import type { BenchApp, Parent } from '../seed.js';
 import { logIn } from './password-login.js';
 
@@ -22,11 +22,12 @@ export function silentCodeFlow(
     const agent = new UserAgent();
     await logIn(agent, firstConfig, first, parent);
 
+    const rp = { config: secondConfig, redirectUri: second.redirectUri };
     return async () => {
-      const start = await startAuthorization(secondConfig, second, { prompt: 'none' });
+      const start = await startAuthorization(rp, { prompt: 'none' });
       const hop = await agent.navigate(start.url, { stopAt: second.redirectUri });
       if (!hop.stopped) throw new Error(`the hub showed a page (${hop.status})`);
-      await redeem(secondConfig, hop.url, start);
+      await redeem(rp, hop.url, start);
     };
   };
 }

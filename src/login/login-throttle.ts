@@ -6,6 +6,18 @@ const MAX_LOCK_MS = 3_600_000;
 const FORGET_AFTER_MS = 3_600_000;
 
 /**
+ * Forgets failures long past that are not locking anything, so a parent's typo last week does
+ * not count toward today's lock; for one key, or for all when `key` is omitted.
+ */
+export function forgetIdleCounters(knex: Knex, now: number, key?: string): Promise<number> {
+  const query = knex('login_throttle')
+    .where('locked_until', '<', now)
+    .where('updated_at', '<', now - FORGET_AFTER_MS);
+  if (key !== undefined) query.where({ key });
+  return query.delete();
+}
+
+/**
  * Counts failed logins per key (`phone:+86…`, `ip:…`) in the database, so every hub process
  * sees the same counts. Past `maxFailures` each further failure doubles the wait.
  */
@@ -37,13 +49,7 @@ export class LoginThrottle {
   async recordFailure(key: string, allowance = 1): Promise<void> {
     const now = Date.now();
 
-    // Failures long past and no longer locked are forgiven, so a parent's typo last week does
-    // not count toward today's lock.
-    await this.knex('login_throttle')
-      .where({ key })
-      .where('locked_until', '<', now)
-      .where('updated_at', '<', now - FORGET_AFTER_MS)
-      .delete();
+    await forgetIdleCounters(this.knex, now, key);
 
     const updated = await this.knex('login_throttle')
       .where({ key })

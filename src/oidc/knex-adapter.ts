@@ -81,8 +81,12 @@ export function createKnexAdapter(knex: Knex, apps: AppStore) {
 }
 
 /** Deletes artifacts that expired more than `graceMs` ago; returns how many it removed. */
-export async function deleteExpiredPayloads(knex: Knex, graceMs = 60_000): Promise<number> {
+export async function deleteExpiredPayloads(
+  knex: Knex,
+  now = Date.now(),
+  graceMs = 60_000,
+): Promise<number> {
   return knex('oidc_payloads')
-    .where('expires_at', '<', Date.now() - graceMs)
+    .where('expires_at', '<', now - graceMs)
     .delete();
 }

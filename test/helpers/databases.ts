@@ -1,26 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import knexFactory from 'knex';
+import {
+  createScratchDatabase,
+  type DatabaseKind,
+  mysqlProblem as probeMysql,
+  type ScratchDatabase,
+} from './scratch-database.js';
 
-export type TestDatabase = { kind: 'sqlite' | 'mysql'; url: string; drop(): Promise<void> };
+export type TestDatabase = ScratchDatabase;
 
 const MYSQL_URL = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 
-async function probeMysql(): Promise<string | undefined> {
-  const knex = knexFactory({ client: 'mysql2', connection: MYSQL_URL, pool: { min: 0, max: 1 } });
-  try {
-    await knex.raw('select 1');
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  } finally {
-    await knex.destroy();
-  }
-}
-
-const mysqlProblem = await probeMysql();
+const mysqlProblem = await probeMysql(MYSQL_URL);
 
 if (mysqlProblem) {
   // CI must prove both databases; a developer without MySQL still gets the SQLite runs.
@@ -34,42 +24,15 @@ if (mysqlProblem) {
   );
 }
 
-export const databaseKinds: Array<'sqlite' | 'mysql'> = mysqlProblem
-  ? ['sqlite']
-  : ['sqlite', 'mysql'];
+export const databaseKinds: DatabaseKind[] = mysqlProblem ? ['sqlite'] : ['sqlite', 'mysql'];
 
 /** A fresh, empty database of the given kind, dropped by `drop()`. */
-export async function createTestDatabase(kind: 'sqlite' | 'mysql'): Promise<TestDatabase> {
-  const name = `hub_t_${process.pid}_${randomBytes(4).toString('hex')}`;
-  if (kind === 'sqlite') {
-    const file = join(tmpdir(), `${name}.sqlite`);
-    return {
-      kind,
-      url: `sqlite:${file}`,
-      async drop() {
-        for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
-      },
-    };
-  }
-
-  const admin = knexFactory({ client: 'mysql2', connection: MYSQL_URL, pool: { min: 0, max: 1 } });
-  await admin.raw(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
-  await admin.destroy();
-  const url = new URL(MYSQL_URL);
-  url.pathname = `/${name}`;
-  return {
+export function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+  return createScratchDatabase(
     kind,
-    url: url.href,
-    async drop() {
-      const again = knexFactory({
-        client: 'mysql2',
-        connection: MYSQL_URL,
-        pool: { min: 0, max: 1 },
-      });
-      await again.raw(`DROP DATABASE IF EXISTS \`${name}\``);
-      await again.destroy();
-    },
-  };
+    `hub_t_${process.pid}_${randomBytes(4).toString('hex')}`,
+    MYSQL_URL,
+  );
 }
 
 /**

@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as oidc from 'openid-client';
+import { AccountStore } from '../../src/accounts/account-store.js';
+import { hashPassword } from '../../src/accounts/password.js';
 import { AppStore, buildClientMetadata, type NewApp } from '../../src/oidc/app-store.js';
 import type { Knex } from '../../src/db/knex.js';
 import { readForm, UserAgent } from './user-agent.js';
@@ -70,6 +72,9 @@ export async function registerTestApp(
   };
 }
 
+/** What the authorization helpers need of an app: its openid-client view and redirect URI. */
+export type RelyingParty = Pick<TestApp, 'config' | 'redirectUri'>;
+
 export type AuthorizationStart = {
   url: string;
   verifier: string;
@@ -78,7 +83,7 @@ export type AuthorizationStart = {
 };
 
 export async function startAuthorization(
-  app: TestApp,
+  app: RelyingParty,
   extra: Record<string, string> = {},
 ): Promise<AuthorizationStart> {
   const verifier = oidc.randomPKCECodeVerifier();
@@ -116,7 +121,7 @@ export async function loginWithPassword(
   return result.url;
 }
 
-export function redeem(app: TestApp, callbackUrl: string, start: AuthorizationStart) {
+export function redeem(app: RelyingParty, callbackUrl: string, start: AuthorizationStart) {
   return oidc.authorizationCodeGrant(app.config, new URL(callbackUrl), {
     pkceCodeVerifier: start.verifier,
     expectedState: start.state,
@@ -129,8 +134,6 @@ export async function createParent(
   hubKnex: Knex,
   input: { phone: string; password: string; name?: string },
 ) {
-  const { AccountStore } = await import('../../src/accounts/account-store.js');
-  const { hashPassword } = await import('../../src/accounts/password.js');
   return new AccountStore(hubKnex).create({
     name: input.name ?? '测试家长',
     passwordHash: await hashPassword(input.password),

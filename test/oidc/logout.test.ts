@@ -41,15 +41,16 @@ async function signInToBoth(agent: UserAgent, first: TestApp, second: TestApp) {
 }
 
 async function logOutAt(agent: UserAgent, app: TestApp, idToken: string) {
+  const afterLogout = app.redirectUri.replace('/cb', '/signed-out');
   const url = oidc.buildEndSessionUrl(app.config, {
     id_token_hint: idToken,
-    post_logout_redirect_uri: app.redirectUri.replace('/cb', '/signed-out'),
+    post_logout_redirect_uri: afterLogout,
   });
   const confirm = await agent.navigate(url.href);
   const { action, fields } = readForm(confirm.body, '/oidc/session/end/confirm');
   return agent.navigate(new URL(action, confirm.url).href, {
     form: { ...fields, logout: 'yes' },
-    stopAt: app.redirectUri.replace('/cb', '/signed-out'),
+    stopAt: afterLogout,
   });
 }
 
@@ -140,16 +141,7 @@ describeOnEachDatabase('back-channel logout to private addresses', (db) => {
     const start = await startAuthorization(app);
     const tokens = await redeem(app, await loginWithPassword(agent, app, start, PARENT), start);
 
-    const url = oidc.buildEndSessionUrl(app.config, {
-      id_token_hint: tokens.id_token as string,
-      post_logout_redirect_uri: app.redirectUri.replace('/cb', '/signed-out'),
-    });
-    const confirm = await agent.navigate(url.href);
-    const { action, fields } = readForm(confirm.body, '/oidc/session/end/confirm');
-    const done = await agent.navigate(new URL(action, confirm.url).href, {
-      form: { ...fields, logout: 'yes' },
-      stopAt: app.redirectUri.replace('/cb', '/signed-out'),
-    });
+    const done = await logOutAt(agent, app, tokens.id_token as string);
 
     assert.ok(done.stopped, 'the logout itself still completes');
     await new Promise((resolve) => setTimeout(resolve, 300));

@@ -58,6 +58,9 @@ export function page(options: {
 }): string {
   const { locale, t } = options;
   const lang = locale === 'en' ? 'en' : 'zh-CN';
+  const switchLink = options.languageSwitchUrl
+    ? html`<p class="lang"><a href="${options.languageSwitchUrl}">${t('switch.language')}</a></p>`
+    : '';
   return html`<!doctype html>
     <html lang="${lang}">
       <head>
@@ -70,7 +73,7 @@ export function page(options: {
       </head>
       <body>
         <main>
-          ${options.languageSwitchUrl ? html`<p class="lang"><a href="${options.languageSwitchUrl}">${t('switch.language')}</a></p>` : ''}
+          ${switchLink}
           <p><small>${t('hub.title')}</small></p>
           ${options.body}
         </main>
