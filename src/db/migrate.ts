@@ -22,6 +22,24 @@ const source: Knex.MigrationSource<[string, Migration]> = {
 };
 
 /**
+ * knex creates its lock table and then inserts the single lock row only if it finds none, so
+ * two processes on an empty database can both insert one. With two rows knex can never take
+ * the lock again ("Migration table is already locked" forever). Creating the table with
+ * IF NOT EXISTS and the row under a fixed key makes that setup safe to run concurrently;
+ * knex then finds both and adds nothing.
+ */
+async function prepareLockTable(knex: Knex): Promise<void> {
+  await knex.schema.createTableIfNotExists('knex_migrations_lock', (table) => {
+    table.increments('index').primary();
+    table.integer('is_locked');
+  });
+  await knex('knex_migrations_lock')
+    .insert({ index: 1, is_locked: 0 })
+    .onConflict('index')
+    .ignore();
+}
+
+/**
  * Brings the schema up to date; returns the names of the migrations it ran. When several hub
  * processes start together one takes knex's migration lock and the others wait for it.
  */
@@ -29,6 +47,7 @@ export async function migrateToLatest(knex: Knex, waitMs = 60_000): Promise<stri
   const deadline = Date.now() + waitMs;
   for (;;) {
     try {
+      await prepareLockTable(knex);
       const [, applied] = (await knex.migrate.latest({ migrationSource: source })) as [
         number,
         string[],
