@@ -24,15 +24,17 @@ const source: Knex.MigrationSource<[string, Migration]> = {
 /**
  * knex creates its lock table and then inserts the single lock row only if it finds none, so
  * two processes on an empty database can both insert one. With two rows knex can never take
- * the lock again ("Migration table is already locked" forever). Creating the table with
- * IF NOT EXISTS and the row under a fixed key makes that setup safe to run concurrently;
- * knex then finds both and adds nothing.
+ * the lock again ("Migration table is already locked" forever). Inserting the row under a
+ * fixed key makes that setup safe to run concurrently; knex then finds it and adds nothing.
+ * A process that loses the race to create the table gets "already exists" and is retried.
  */
 async function prepareLockTable(knex: Knex): Promise<void> {
-  await knex.schema.createTableIfNotExists('knex_migrations_lock', (table) => {
-    table.increments('index').primary();
-    table.integer('is_locked');
-  });
+  if (!(await knex.schema.hasTable('knex_migrations_lock'))) {
+    await knex.schema.createTable('knex_migrations_lock', (table) => {
+      table.increments('index').primary();
+      table.integer('is_locked');
+    });
+  }
   await knex('knex_migrations_lock')
     .insert({ index: 1, is_locked: 0 })
     .onConflict('index')
