@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_LOGIN_PROVIDERS, loginProvidersSchema } from './login-providers.js';
 
 /**
  * Every setting the hub reads from the environment, with its default and what it is for.
@@ -104,6 +105,20 @@ export const settings = {
     doc: 'How long a hub login session lasts without activity.',
     default: '14',
     schema: z.coerce.number().int().min(1).max(365),
+  },
+  HUB_LOGIN_PROVIDERS: {
+    doc:
+      'The login providers offered on the login page, as a JSON array or the path of a JSON ' +
+      'file: phone, E-learning-net (elearning-oidc) and WeChat (wechat-oauth); see ' +
+      'config/login-providers.ts. Holds client secrets, so it is never printed.',
+    default: DEFAULT_LOGIN_PROVIDERS,
+    schema: loginProvidersSchema,
+    hidden: true,
+  },
+  WEB_SESSION_TTL_MINUTES: {
+    doc: 'How long an idle browser session of the hub pages (upstream login, account) lasts.',
+    default: '60',
+    schema: z.coerce.number().int().min(5).max(1440),
   },
   SIGNING_KEY_RETIRE_DAYS: {
     doc: 'How long a rotated-out signing key stays published so tokens it signed still verify.',

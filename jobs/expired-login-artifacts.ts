@@ -1,3 +1,4 @@
+import { deleteExpiredSessions } from '../src/http/session-store.js';
 import { forgetIdleCounters } from '../src/login/login-throttle.js';
 import { deleteExpiredPayloads } from '../src/oidc/knex-adapter.js';
 import type { Job } from './job.js';
@@ -6,7 +7,8 @@ const DAY = 86_400_000;
 
 /**
  * Deletes what logins leave behind once it can no longer be used: expired OpenID sessions,
- * codes and tokens, old SMS codes and outbox messages, idle throttle counters, old job slots.
+ * codes and tokens, expired browser sessions of the hub's pages, old SMS codes and outbox
+ * messages, idle throttle counters, old job slots.
  */
 export const expiredLoginArtifacts: Job = {
   name: 'expired-login-artifacts',
@@ -15,6 +17,7 @@ export const expiredLoginArtifacts: Job = {
     const at = now.getTime();
     return {
       oidcArtifacts: await deleteExpiredPayloads(knex, at),
+      webSessions: await deleteExpiredSessions(knex, at),
       smsCodes: await knex('sms_codes')
         .where('expires_at', '<', at - DAY)
         .delete(),

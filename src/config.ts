@@ -30,8 +30,12 @@ export function loadConfig(
     if (result.success) {
       config[name] = result.data;
     } else {
-      const reason = result.error.issues.map((issue) => issue.message).join('; ');
-      problems.push(`${name}=${JSON.stringify(raw)}: ${reason} (${setting.doc})`);
+      const reason = result.error.issues
+        .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ` : '') + issue.message)
+        .join('; ');
+      // A setting that holds secrets is named but not echoed: the output lands in logs.
+      const shown = 'hidden' in setting ? '(value hidden)' : JSON.stringify(raw);
+      problems.push(`${name}=${shown}: ${reason} (${setting.doc})`);
     }
   }
 
