@@ -1,6 +1,7 @@
 import { type Express, Router } from 'express';
 import { AccountStore } from './accounts/account-store.js';
 import { AuditLog } from './accounts/audit-log.js';
+import { IdentityLinks } from './accounts/identity-links.js';
 import type { HubConfig } from './config.js';
 import { type Knex, openDatabase } from './db/knex.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -46,9 +47,11 @@ export async function createHub(
     const provider = await createProvider({ config, knex, accounts, apps, log });
     const secure = config.HUB_PUBLIC_URL.startsWith('https:');
 
+    const links = new IdentityLinks(knex);
     const phoneLogin = new PhoneLogin({
       accounts,
       audit,
+      links,
       throttle: new LoginThrottle(knex, {
         maxFailures: config.LOGIN_MAX_FAILURES,
         lockSeconds: config.LOGIN_LOCK_SECONDS,

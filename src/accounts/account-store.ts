@@ -18,6 +18,8 @@ export type Identity = {
   provider: string;
   subject: string;
   verified: boolean;
+  createdAt: number;
+  lastUsedAt: number | null;
 };
 
 type AccountRow = {
@@ -35,6 +37,8 @@ type IdentityRow = {
   provider: string;
   subject: string;
   verified: number | boolean;
+  created_at: number | string;
+  last_used_at: number | string | null;
 };
 
 function toAccount(row: AccountRow): Account {
@@ -55,6 +59,8 @@ function toIdentity(row: IdentityRow): Identity {
     provider: row.provider,
     subject: row.subject,
     verified: Boolean(row.verified),
+    createdAt: Number(row.created_at),
+    lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at),
   };
 }
 
@@ -72,6 +78,17 @@ export class AccountStore {
       .where({ 'identities.provider': provider, 'identities.subject': subject })
       .first('accounts.*');
     return row && toAccount(row);
+  }
+
+  /** The identity rows among `identities` that some account already holds. */
+  async findIdentities(
+    identities: Array<{ provider: string; subject: string }>,
+  ): Promise<Identity[]> {
+    if (identities.length === 0) return [];
+    const rows = await this.knex<IdentityRow>('identities').where((query) => {
+      for (const { provider, subject } of identities) query.orWhere({ provider, subject });
+    });
+    return rows.map(toIdentity);
   }
 
   async identitiesOf(accountId: string): Promise<Identity[]> {

@@ -1,5 +1,7 @@
 import type { AccountStore } from '../accounts/account-store.js';
 import type { AuditLog } from '../accounts/audit-log.js';
+import type { IdentityLinks } from '../accounts/identity-links.js';
+import { decideLogin } from '../accounts/link-rules.js';
 import { verifyAgainstDecoy, verifyPassword } from '../accounts/password.js';
 import { normalisePhone } from '../accounts/phone.js';
 import type { LoginThrottle } from './login-throttle.js';
@@ -19,6 +21,7 @@ export type SendOutcome =
 type Deps = {
   accounts: AccountStore;
   audit: AuditLog;
+  links: IdentityLinks;
   throttle: LoginThrottle;
   codes: SmsCodes;
   sender: SmsSender;
@@ -98,26 +101,23 @@ export class PhoneLogin {
       return { ok: false, reason: 'invalid_code' };
     }
 
-    const existing = await this.deps.accounts.findByIdentity('phone', phone);
-    if (existing) {
-      if (existing.status !== 'active') return { ok: false, reason: 'invalid_code' };
-      await this.succeed(phone, existing.id, input.ip, 'sms');
-      return { ok: true, accountId: existing.id };
-    }
+    // The code proved the phone, so it is a verified identity like any upstream one and the
+    // same linking rules decide: its account, or a new one. A disabled account answers like a
+    // wrong code, so the page never tells which phones are registered.
+    const decision = await decideLogin(
+      { accounts: this.deps.accounts, links: this.deps.links, audit: this.deps.audit },
+      {
+        providerId: 'phone',
+        identities: [{ provider: 'phone', subject: phone }],
+        phone: { number: phone, verified: true },
+        allowSignup: true,
+      },
+      { ip: input.ip, method: 'sms' },
+    );
+    if (decision.kind !== 'signed-in') return { ok: false, reason: 'invalid_code' };
 
-    const account = await this.deps.accounts.create({
-      identities: [{ provider: 'phone', subject: phone, verified: true }],
-    });
-    await this.deps.audit.write({
-      action: 'account.created',
-      actorAccountId: account.id,
-      subjectAccountId: account.id,
-      provider: 'phone',
-      ip: input.ip,
-      detail: { via: 'sms' },
-    });
-    await this.succeed(phone, account.id, input.ip, 'sms');
-    return { ok: true, accountId: account.id, created: true };
+    await this.deps.throttle.reset(`phone:${phone}`);
+    return { ok: true, accountId: decision.accountId, created: decision.created || undefined };
   }
 
   private async blocked(phone: string, ip: string): Promise<LoginOutcome | undefined> {

@@ -1,0 +1,293 @@
+import assert from 'node:assert/strict';
+import {
+  createSeparateAccount,
+  decideLogin,
+  type LinkRulesDeps,
+  linkAfterProof,
+  linkToSignedInAccount,
+} from '../../src/accounts/link-rules.js';
+import type { Knex } from '../../src/db/knex.js';
+import { describeOnEachDatabase } from '../helpers/databases.js';
+import {
+  elearningIdentity,
+  freshPhone,
+  freshSubject,
+  linkRulesOn,
+  wechatIdentity,
+} from '../helpers/link-rules-deps.js';
+
+const CONTEXT = { ip: '198.51.100.7' };
+
+describeOnEachDatabase('the linking rules', (db) => {
+  let knex: Knex;
+  let deps: LinkRulesDeps;
+
+  before(async () => {
+    ({ knex, deps } = await linkRulesOn(db().url));
+  });
+
+  after(async () => {
+    await knex?.destroy();
+  });
+
+  async function signedInAccount(decision: Awaited<ReturnType<typeof decideLogin>>) {
+    assert.equal(decision.kind, 'signed-in', JSON.stringify(decision));
+    if (decision.kind !== 'signed-in') throw new Error('unreachable');
+    return decision;
+  }
+
+  async function providersOf(accountId: string): Promise<string[]> {
+    return (await deps.accounts.identitiesOf(accountId)).map((row) => row.provider).sort();
+  }
+
+  async function auditActions(accountId: string): Promise<string[]> {
+    return (await deps.audit.forAccount(accountId)).map((entry) => entry.action);
+  }
+
+  it('creates an account for an unknown identity, named from its claims, and audits it', async () => {
+    const identity = elearningIdentity({ name: '王小明妈妈' });
+
+    const decision = await signedInAccount(await decideLogin(deps, identity, CONTEXT));
+
+    assert.equal(decision.created, true);
+    const account = await deps.accounts.findById(decision.accountId);
+    assert.equal(account?.name, '王小明妈妈');
+    assert.deepEqual(await providersOf(decision.accountId), ['elearning']);
+    const row = await knex('audit_log')
+      .where({ subject_account_id: decision.accountId, action: 'account.created' })
+      .first();
+    assert.equal(row.ip, CONTEXT.ip);
+    assert.equal(row.provider, 'elearning');
+  });
+
+  it('signs a known identity in to its account without creating another', async () => {
+    const identity = elearningIdentity();
+    const first = await signedInAccount(await decideLogin(deps, identity, CONTEXT));
+
+    const again = await signedInAccount(await decideLogin(deps, identity, CONTEXT));
+
+    assert.equal(again.accountId, first.accountId);
+    assert.equal(again.created, false);
+    assert.ok((await auditActions(first.accountId)).includes('login.succeeded'));
+  });
+
+  it('gives a new account the verified phone when no account has it', async () => {
+    const phone = freshPhone();
+
+    const decision = await signedInAccount(
+      await decideLogin(deps, elearningIdentity({ phone: { number: phone, verified: true } }), {}),
+    );
+
+    assert.deepEqual(await providersOf(decision.accountId), ['elearning', 'phone']);
+    assert.equal((await deps.accounts.findByIdentity('phone', phone))?.id, decision.accountId);
+  });
+
+  it('never gives a new account an unverified phone', async () => {
+    const phone = freshPhone();
+
+    const decision = await signedInAccount(
+      await decideLogin(deps, elearningIdentity({ phone: { number: phone, verified: false } }), {}),
+    );
+
+    assert.deepEqual(await providersOf(decision.accountId), ['elearning']);
+    assert.equal(await deps.accounts.findByIdentity('phone', phone), undefined);
+  });
+
+  it('asks for proof of ownership when a verified phone belongs to an existing account', async () => {
+    const phone = freshPhone();
+    const owner = await signedInAccount(
+      await decideLogin(deps, wechatIdentity({ phone: { number: phone, verified: true } }), {}),
+    );
+    const before = await deps.accounts.count();
+
+    const decision = await decideLogin(
+      deps,
+      elearningIdentity({ phone: { number: phone, verified: true } }),
+      CONTEXT,
+    );
+
+    assert.deepEqual(decision, {
+      kind: 'prove-ownership',
+      candidateAccountId: owner.accountId,
+      via: ['sms', 'wechat-weixuetong'],
+    });
+    assert.equal(await deps.accounts.count(), before, 'no account was created');
+    assert.deepEqual(await providersOf(owner.accountId), ['phone', 'wechat:wxdemo']);
+  });
+
+  it('links the pending identity after the proof and signs in to the proven account', async () => {
+    const phone = freshPhone();
+    const owner = await signedInAccount(
+      await decideLogin(deps, wechatIdentity({ phone: { number: phone, verified: true } }), {}),
+    );
+    const pending = elearningIdentity({ phone: { number: phone, verified: true } });
+
+    const decision = await linkAfterProof(deps, owner.accountId, pending, {
+      ...CONTEXT,
+      via: 'sms',
+    });
+
+    assert.deepEqual(decision, { kind: 'signed-in', accountId: owner.accountId, created: false });
+    assert.deepEqual(await providersOf(owner.accountId), ['elearning', 'phone', 'wechat:wxdemo']);
+    const linked = await knex('audit_log')
+      .where({ subject_account_id: owner.accountId, action: 'identity.linked' })
+      .first();
+    assert.deepEqual(JSON.parse(linked.detail), { identityProvider: 'elearning', via: 'sms' });
+    assert.equal(linked.ip, CONTEXT.ip);
+    const next = await signedInAccount(await decideLogin(deps, pending, {}));
+    assert.equal(next.accountId, owner.accountId, 'the linked identity now signs in directly');
+  });
+
+  it('creates a separate account without the phone when the parent chooses so', async () => {
+    const phone = freshPhone();
+    const owner = await signedInAccount(
+      await decideLogin(deps, wechatIdentity({ phone: { number: phone, verified: true } }), {}),
+    );
+
+    const separate = await signedInAccount(
+      await createSeparateAccount(
+        deps,
+        elearningIdentity({ phone: { number: phone, verified: true } }),
+        CONTEXT,
+      ),
+    );
+
+    assert.notEqual(separate.accountId, owner.accountId);
+    assert.equal(separate.created, true);
+    assert.deepEqual(await providersOf(separate.accountId), ['elearning']);
+    assert.equal((await deps.accounts.findByIdentity('phone', phone))?.id, owner.accountId);
+  });
+
+  it('adds a newly seen unionid to the account its openid belongs to', async () => {
+    const openid = freshSubject('o');
+    const first = await signedInAccount(await decideLogin(deps, wechatIdentity({ openid }), {}));
+    const unionid = freshSubject('u');
+
+    const again = await signedInAccount(
+      await decideLogin(deps, wechatIdentity({ openid, unionid }), {}),
+    );
+
+    assert.equal(again.accountId, first.accountId);
+    assert.deepEqual(await providersOf(first.accountId), ['wechat-union', 'wechat:wxdemo']);
+  });
+
+  it('signs the openid of a second app id in through its known unionid', async () => {
+    const unionid = freshSubject('u');
+    const first = await signedInAccount(await decideLogin(deps, wechatIdentity({ unionid }), {}));
+
+    const other = await signedInAccount(
+      await decideLogin(deps, wechatIdentity({ unionid, appid: 'wxother' }), {}),
+    );
+
+    assert.equal(other.accountId, first.accountId);
+    assert.deepEqual(await providersOf(first.accountId), [
+      'wechat-union',
+      'wechat:wxdemo',
+      'wechat:wxother',
+    ]);
+  });
+
+  it('treats openids of two app ids without a unionid as two people', async () => {
+    const first = await signedInAccount(await decideLogin(deps, wechatIdentity(), {}));
+
+    const second = await signedInAccount(
+      await decideLogin(deps, wechatIdentity({ appid: 'wxother' }), {}),
+    );
+
+    assert.notEqual(second.accountId, first.accountId);
+  });
+
+  it('refuses, never merges, when the openid and the unionid belong to two accounts', async () => {
+    const openid = freshSubject('o');
+    const unionid = freshSubject('u');
+    const byOpenid = await signedInAccount(await decideLogin(deps, wechatIdentity({ openid }), {}));
+    const byUnionid = await signedInAccount(
+      await decideLogin(deps, wechatIdentity({ unionid, appid: 'wxother' }), {}),
+    );
+
+    const decision = await decideLogin(deps, wechatIdentity({ openid, unionid }), CONTEXT);
+
+    assert.equal(decision.kind, 'refused');
+    assert.equal(decision.kind === 'refused' && decision.code, 'identity_conflict');
+    assert.deepEqual(await providersOf(byOpenid.accountId), ['wechat:wxdemo']);
+    assert.deepEqual(await providersOf(byUnionid.accountId), ['wechat-union', 'wechat:wxother']);
+    const refusal = await knex('audit_log')
+      .where({ action: 'link.refused' })
+      .whereIn('subject_account_id', [byOpenid.accountId, byUnionid.accountId])
+      .first();
+    assert.equal(JSON.parse(refusal.detail).code, 'identity_conflict');
+  });
+
+  it('refuses a new account when the provider does not allow sign-up', async () => {
+    const before = await deps.accounts.count();
+
+    const decision = await decideLogin(deps, elearningIdentity({ allowSignup: false }), {});
+
+    assert.equal(decision.kind === 'refused' && decision.code, 'signup_closed');
+    assert.equal(await deps.accounts.count(), before);
+  });
+
+  it('still lets a known identity in when its provider does not allow sign-up', async () => {
+    const identity = elearningIdentity();
+    const first = await signedInAccount(await decideLogin(deps, identity, {}));
+
+    const again = await decideLogin(deps, { ...identity, allowSignup: false }, {});
+
+    assert.equal(again.kind === 'signed-in' && again.accountId, first.accountId);
+  });
+
+  it('refuses a known identity whose account is disabled', async () => {
+    const identity = elearningIdentity();
+    const first = await signedInAccount(await decideLogin(deps, identity, {}));
+    await knex('accounts').where({ id: first.accountId }).update({ status: 'disabled' });
+
+    const decision = await decideLogin(deps, identity, {});
+
+    assert.equal(decision.kind === 'refused' && decision.code, 'account_disabled');
+  });
+
+  it('links another provider to a signed-in account', async () => {
+    const account = await signedInAccount(await decideLogin(deps, wechatIdentity(), {}));
+
+    const outcome = await linkToSignedInAccount(
+      deps,
+      account.accountId,
+      elearningIdentity(),
+      CONTEXT,
+    );
+
+    assert.deepEqual(outcome, {
+      kind: 'linked',
+      accountId: account.accountId,
+      added: ['elearning'],
+    });
+    assert.deepEqual(await providersOf(account.accountId), ['elearning', 'wechat:wxdemo']);
+  });
+
+  it('refuses to link an identity that belongs to another account, and audits it', async () => {
+    const elearning = elearningIdentity();
+    const other = await signedInAccount(await decideLogin(deps, elearning, {}));
+    const account = await signedInAccount(await decideLogin(deps, wechatIdentity(), {}));
+
+    const outcome = await linkToSignedInAccount(deps, account.accountId, elearning, CONTEXT);
+
+    assert.equal(outcome.kind === 'refused' && outcome.code, 'identity_taken');
+    assert.deepEqual(await providersOf(other.accountId), ['elearning']);
+    assert.deepEqual(await providersOf(account.accountId), ['wechat:wxdemo']);
+    assert.ok((await auditActions(account.accountId)).includes('link.refused'));
+  });
+
+  it('never links a phone claim when linking from the account page', async () => {
+    const phone = freshPhone();
+    const account = await signedInAccount(await decideLogin(deps, wechatIdentity(), {}));
+
+    await linkToSignedInAccount(
+      deps,
+      account.accountId,
+      elearningIdentity({ phone: { number: phone, verified: true } }),
+      {},
+    );
+
+    assert.deepEqual(await providersOf(account.accountId), ['elearning', 'wechat:wxdemo']);
+  });
+});
