@@ -9,6 +9,7 @@ import { demoApp } from './demo/demo-app.js';
 import { type DemoSeed, seedDemo } from './demo/seed-demo.js';
 import { createApp } from './http/app.js';
 import { Csrf } from './http/csrf.js';
+import { SignedIn } from './http/signed-in.js';
 import type { Logger } from './log.js';
 import { LoginThrottle } from './login/login-throttle.js';
 import { PhoneLogin } from './login/phone-login.js';
@@ -23,6 +24,7 @@ export type Hub = {
   app: Express;
   knex: Knex;
   provider: Provider;
+  signedIn: SignedIn;
   demo?: DemoSeed;
   close(): Promise<void>;
 };
@@ -61,7 +63,19 @@ export async function createHub(
       limits: { resendSeconds: config.SMS_RESEND_SECONDS, maxPerHour: config.SMS_MAX_PER_HOUR },
     });
     const csrf = new Csrf(await hubSecret(knex, 'csrf-key'), secure);
-    const routers = [interactionRoutes({ config, provider, phoneLogin, csrf, log })];
+    const signedIn = await SignedIn.create({
+      provider,
+      accounts,
+      apps,
+      hubUrl: config.HUB_PUBLIC_URL,
+      cookieSecret: await hubSecret(knex, 'hub-pages-cookie-key'),
+      secureCookies: secure,
+      log,
+    });
+    const routers = [
+      interactionRoutes({ config, provider, phoneLogin, csrf, log }),
+      signedIn.router,
+    ];
 
     let demo: DemoSeed | undefined;
     if (config.HUB_SEED_DEMO) {
@@ -88,7 +102,7 @@ export async function createHub(
       routers,
       demoApps: demo?.apps ?? [],
     });
-    return { app, knex, provider, demo, close: () => knex.destroy() };
+    return { app, knex, provider, signedIn, demo, close: () => knex.destroy() };
   } catch (error) {
     await knex.destroy();
     throw error;
