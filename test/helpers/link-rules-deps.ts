@@ -13,7 +13,12 @@ export async function linkRulesOn(databaseUrl: string): Promise<{
 }> {
   const knex = openDatabase(databaseUrl);
   await migrateToLatest(knex);
-  const deps: LinkRulesDeps = {
+  return { knex, deps: linkRulesDeps(knex) };
+}
+
+/** The linking rules' stores on a hub's database, with the test hub's provider ids. */
+export function linkRulesDeps(knex: Knex): LinkRulesDeps {
+  return {
     accounts: new AccountStore(knex),
     links: new IdentityLinks(knex),
     audit: new AuditLog(knex),
@@ -23,7 +28,6 @@ export async function linkRulesOn(databaseUrl: string): Promise<{
       return undefined;
     },
   };
-  return { knex, deps };
 }
 
 /** A fresh upstream subject, so each test's people are strangers to each other. */
