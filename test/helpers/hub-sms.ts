@@ -25,7 +25,9 @@ export async function signInToHubWithSms(
   if (landed.url !== `${hub.url}${returnTo}`) {
     throw new Error(`signing in with SMS ended at ${landed.url} (${landed.status})`);
   }
-  return { agent, accountId: await signedInAccountId(agent, hub.url) };
+  const accountId = await signedInAccountId(agent, hub.url);
+  if (!accountId) throw new Error('the hub does not see this browser as signed in');
+  return { agent, accountId };
 }
 
 /** The account the hub says this browser is signed in to, or undefined when none. */
