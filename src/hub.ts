@@ -2,6 +2,7 @@ import { type Express, Router } from 'express';
 import { AccountStore } from './accounts/account-store.js';
 import { AuditLog } from './accounts/audit-log.js';
 import { IdentityLinks } from './accounts/identity-links.js';
+import type { LinkRulesDeps } from './accounts/link-rules.js';
 import type { HubConfig } from './config.js';
 import { type Knex, openDatabase } from './db/knex.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -9,11 +10,14 @@ import { demoApp } from './demo/demo-app.js';
 import { type DemoSeed, seedDemo } from './demo/seed-demo.js';
 import { createApp } from './http/app.js';
 import { Csrf } from './http/csrf.js';
+import { webSessions } from './http/web-session.js';
 import { SignedIn } from './http/signed-in.js';
 import type { Logger } from './log.js';
+import { LoginProviders } from './login/login-providers.js';
 import { LoginThrottle } from './login/login-throttle.js';
 import { PhoneLogin } from './login/phone-login.js';
 import { SmsCodes } from './login/sms-codes.js';
+import { upstreamRoutes } from './login/upstream-routes.js';
 import { OutboxSmsSender, type SmsSender } from './login/sms-sender.js';
 import { AppStore } from './oidc/app-store.js';
 import { hubSecret } from './oidc/hub-secrets.js';
@@ -25,6 +29,7 @@ export type Hub = {
   knex: Knex;
   provider: Provider;
   signedIn: SignedIn;
+  loginProviders: LoginProviders;
   demo?: DemoSeed;
   close(): Promise<void>;
 };
@@ -72,9 +77,32 @@ export async function createHub(
       secureCookies: secure,
       log,
     });
+    const loginProviders = new LoginProviders(config.HUB_LOGIN_PROVIDERS, {
+      hubUrl: config.HUB_PUBLIC_URL,
+      log,
+    });
+    const linkRules: LinkRulesDeps = {
+      accounts,
+      links,
+      audit,
+      providerIdFor: (identityProvider) => loginProviders.providerIdFor(identityProvider),
+    };
+    const sessions = await webSessions(knex, {
+      secure,
+      ttlMinutes: config.WEB_SESSION_TTL_MINUTES,
+    });
     const routers = [
-      interactionRoutes({ config, provider, phoneLogin, csrf, log }),
+      interactionRoutes({ config, provider, phoneLogin, csrf, log, loginProviders }),
       signedIn.router,
+      upstreamRoutes({
+        config,
+        provider,
+        providers: loginProviders,
+        linkRules,
+        sessions,
+        signedIn,
+        log,
+      }),
     ];
 
     let demo: DemoSeed | undefined;
@@ -102,7 +130,18 @@ export async function createHub(
       routers,
       demoApps: demo?.apps ?? [],
     });
-    return { app, knex, provider, signedIn, demo, close: () => knex.destroy() };
+    return {
+      app,
+      knex,
+      provider,
+      signedIn,
+      loginProviders,
+      demo,
+      close: async () => {
+        loginProviders.close();
+        await knex.destroy();
+      },
+    };
   } catch (error) {
     await knex.destroy();
     throw error;

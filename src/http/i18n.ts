@@ -35,6 +35,27 @@ const zh = {
   'logout.question': '要退出统一登录吗？所有学习应用都会同时退出。',
   'logout.confirm': '退出',
   'logout.done': '你已退出所有学习应用。',
+  'login.otherWays': '其他登录方式',
+  'login.with': '使用{provider}登录',
+  'login.unavailable': '{provider}暂时无法使用',
+  'login.backToLogin': '返回登录页',
+  'upstream.title': '{provider}登录未完成',
+  'upstream.refused':
+    '你没有同意授权，因此无法用{provider}登录。可以返回登录页重新授权，或换一种方式登录。',
+  'upstream.state_mismatch': '这次登录不是从本页面发起的，或已经完成过。请回到应用重新登录。',
+  'upstream.code_invalid': '{provider}返回的登录凭证已被使用或已过期。请返回登录页重新登录。',
+  'upstream.upstream_error': '{provider}返回了错误（{detail}）。请稍后再试，或换一种方式登录。',
+  'upstream.timeout': '{provider}长时间没有响应。请稍后再试，或换一种方式登录。',
+  'upstream.snapshot_user':
+    '你正在微信的“快照页”中浏览，无法确认你的微信身份。请点击页面底部的“使用完整服务”，同意授权后重新登录。',
+  'upstream.unavailable': '{provider}登录暂时无法使用。请换一种方式登录，或稍后再试。',
+  'upstream.unknownProvider': '没有这种登录方式。',
+  'refusal.identity_conflict':
+    '这些登录信息分别属于两个不同的平台账号。请先用其中一个登录，在账号页解除另一个的绑定，或联系平台管理员。',
+  'refusal.identity_taken':
+    '此登录方式已绑定到另一个平台账号。请先用它登录并解除绑定，再到这里绑定。',
+  'refusal.account_disabled': '此平台账号已停用，请联系平台管理员。',
+  'refusal.signup_closed': '此登录方式不能新建账号。请用其他方式登录，或请平台管理员为你开通账号。',
   'home.apps': '学习应用（演示）',
   'switch.language': 'English',
 } as const;
@@ -77,6 +98,32 @@ const en: Record<MessageKey, string> = {
   'logout.question': 'Sign out of the hub? Every learning app signs out with it.',
   'logout.confirm': 'Sign out',
   'logout.done': 'You are signed out of every learning app.',
+  'login.otherWays': 'Other ways to sign in',
+  'login.with': 'Sign in with {provider}',
+  'login.unavailable': '{provider} is temporarily unavailable',
+  'login.backToLogin': 'Back to sign-in',
+  'upstream.title': 'Signing in with {provider} did not finish',
+  'upstream.refused':
+    'You did not allow access, so {provider} cannot sign you in. Go back and allow it, or sign in another way.',
+  'upstream.state_mismatch':
+    'This sign-in was not started on this page, or it is already finished. Go back to the app and sign in again.',
+  'upstream.code_invalid':
+    'The sign-in answer from {provider} was already used or has expired. Go back and sign in again.',
+  'upstream.upstream_error':
+    '{provider} answered with an error ({detail}). Try again later, or sign in another way.',
+  'upstream.timeout': '{provider} did not answer in time. Try again later, or sign in another way.',
+  'upstream.snapshot_user':
+    'You are browsing a WeChat page preview ("snapshot"), which does not tell who you are. Tap "Use full service" at the bottom of the page, allow access, and sign in again.',
+  'upstream.unavailable':
+    'Signing in with {provider} is temporarily unavailable. Sign in another way, or try again later.',
+  'upstream.unknownProvider': 'There is no such way to sign in.',
+  'refusal.identity_conflict':
+    'These sign-in details belong to two different hub accounts. Sign in with one, unlink the other on its account page, or ask the hub administrators.',
+  'refusal.identity_taken':
+    'This sign-in is already linked to another hub account. Sign in with it and unlink it there, then link it here.',
+  'refusal.account_disabled': 'This hub account is disabled. Ask the hub administrators for help.',
+  'refusal.signup_closed':
+    'New accounts cannot be created this way. Sign in another way, or ask the hub administrators for an account.',
   'home.apps': 'Learning apps (demo)',
   'switch.language': '中文',
 };

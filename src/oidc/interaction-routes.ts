@@ -8,6 +8,7 @@ import { consentPage } from '../http/pages/consent-page.js';
 import { loginPage } from '../http/pages/login-page.js';
 import { messagePage } from '../http/pages/message-page.js';
 import type { Logger } from '../log.js';
+import type { LoginProviders } from '../login/login-providers.js';
 import type { LoginOutcome, PhoneLogin } from '../login/phone-login.js';
 
 type Deps = {
@@ -16,6 +17,7 @@ type Deps = {
   phoneLogin: PhoneLogin;
   csrf: Csrf;
   log: Logger;
+  loginProviders: LoginProviders;
 };
 
 type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -24,7 +26,14 @@ type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
  * The hub's own pages inside an OpenID interaction: the login page (phone + password, phone +
  * SMS code) and the consent page for apps that are not first-party.
  */
-export function interactionRoutes({ config, provider, phoneLogin, csrf, log }: Deps): Router {
+export function interactionRoutes({
+  config,
+  provider,
+  phoneLogin,
+  csrf,
+  log,
+  loginProviders,
+}: Deps): Router {
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '16kb' });
 
@@ -79,6 +88,12 @@ export function interactionRoutes({ config, provider, phoneLogin, csrf, log }: D
           uid: interaction.uid,
           appName: await appName(interaction),
           csrfToken: csrf.tokenFor(req, res),
+          phoneLogin: loginProviders.phone !== undefined,
+          providers: loginProviders.all.flatMap((entry) =>
+            entry.kind === 'phone'
+              ? []
+              : [{ id: entry.id, label: entry.label[locale], ...entry.availability() }],
+          ),
           ...extra,
         }),
       );
@@ -89,6 +104,10 @@ export function interactionRoutes({ config, provider, phoneLogin, csrf, log }: D
     const interaction = await details(req, res);
     if (!interaction) return undefined;
 
+    if (prompt === 'login' && !loginProviders.phone) {
+      res.redirect(303, `/interaction/${interaction.uid}`);
+      return undefined;
+    }
     if (!csrf.isValid(req)) {
       const t = translator(localeFor(req, res, interaction));
       await renderLogin(req, res, interaction, { status: 403, error: t('error.csrf') });

@@ -45,6 +45,9 @@ const STYLE = `
     font-size:1rem;border:1px solid #cbd2d9;border-radius:8px}
   button{width:100%;padding:12px;margin-top:16px;font-size:1rem;border:0;border-radius:8px;
     background:#d9480f;color:#fff} button.secondary{background:#52606d}
+  .button{display:block;box-sizing:border-box;padding:12px;margin-top:12px;border-radius:8px;
+    text-align:center;text-decoration:none;background:#2f9e44;color:#fff}
+  .button.unavailable{background:#e4e7eb;color:#616e7c}
   .error{color:#b00020;background:#fde8e8;padding:10px;border-radius:8px}
   .notice{color:#1e5631;background:#e3f9e5;padding:10px;border-radius:8px}
   .lang{text-align:right} a{color:#d9480f} small{color:#616e7c}`;

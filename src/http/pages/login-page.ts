@@ -1,5 +1,5 @@
 import type { Locale, Translate } from '../i18n.js';
-import { html, languageSwitchUrl, page } from './layout.js';
+import { type Html, html, languageSwitchUrl, page } from './layout.js';
 
 export type LoginPageModel = {
   locale: Locale;
@@ -11,11 +11,15 @@ export type LoginPageModel = {
   error?: string;
   notice?: string;
   smsSent?: boolean;
+  /** Whether the phone forms are offered (the phone login provider is configured). */
+  phoneLogin?: boolean;
+  /** The upstream login providers, each a button; unavailable ones greyed with the reason. */
+  providers?: Array<{ id: string; label: string; available: boolean; reason?: string }>;
 };
 
-/** The hub's login page: phone + password, and phone + SMS code. */
+/** The hub's login page: phone + password, phone + SMS code, and a button per upstream. */
 export function loginPage(model: LoginPageModel): string {
-  const { t, uid, csrfToken } = model;
+  const { t, uid } = model;
   const base = `/interaction/${encodeURIComponent(uid)}`;
   const phone = model.phone ?? '';
 
@@ -24,7 +28,44 @@ export function loginPage(model: LoginPageModel): string {
     <p><small>${t('login.forApp', { app: model.appName })}</small></p>
     ${model.error ? html`<p class="error" role="alert">${model.error}</p>` : ''}
     ${model.notice ? html`<p class="notice" role="status">${model.notice}</p>` : ''}
-    <form class="card" method="post" action="${base}/password" id="password-login">
+    ${model.phoneLogin === false ? '' : phoneForms(model, base, phone)} ${upstreamButtons(model)}
+    <p><a href="${base}/abort">${t('login.cancel')}</a></p>`;
+
+  return page({
+    locale: model.locale,
+    t,
+    title: t('login.heading'),
+    body,
+    languageSwitchUrl: languageSwitchUrl(base, model.locale),
+  });
+}
+
+function upstreamButtons(model: LoginPageModel): Html | string {
+  const { t, uid } = model;
+  const providers = model.providers ?? [];
+  if (providers.length === 0) return '';
+
+  const buttons = providers.map((provider) =>
+    provider.available
+      ? html`<a
+          class="button"
+          id="login-${provider.id}"
+          href="/login/${provider.id}/start?interaction=${encodeURIComponent(uid)}"
+          >${t('login.with', { provider: provider.label })}</a
+        >`
+      : html`<span class="button unavailable" id="login-${provider.id}" aria-disabled="true"
+          >${t('login.unavailable', { provider: provider.label })}</span
+        >`,
+  );
+  return html`<div class="card" id="upstream-login">
+    <h2>${t('login.otherWays')}</h2>
+    ${buttons}
+  </div>`;
+}
+
+function phoneForms(model: LoginPageModel, base: string, phone: string): Html {
+  const { t, csrfToken } = model;
+  return html`<form class="card" method="post" action="${base}/password" id="password-login">
       <h2>${t('login.withPassword')}</h2>
       <input type="hidden" name="csrf" value="${csrfToken}" />
       <label for="pw-phone">${t('login.phone')}</label>
@@ -80,14 +121,5 @@ export function loginPage(model: LoginPageModel): string {
             </form>`
           : ''
       }
-    </div>
-    <p><a href="${base}/abort">${t('login.cancel')}</a></p>`;
-
-  return page({
-    locale: model.locale,
-    t,
-    title: t('login.heading'),
-    body,
-    languageSwitchUrl: languageSwitchUrl(base, model.locale),
-  });
+    </div>`;
 }
