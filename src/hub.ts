@@ -9,6 +9,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { demoApp } from './demo/demo-app.js';
 import { type DemoSeed, seedDemo } from './demo/seed-demo.js';
 import { createApp } from './http/app.js';
+import { accountRoutes } from './http/account-routes.js';
 import { Csrf } from './http/csrf.js';
 import { webSessions } from './http/web-session.js';
 import { SignedIn } from './http/signed-in.js';
@@ -21,7 +22,9 @@ import { upstreamRoutes } from './login/upstream-routes.js';
 import { OutboxSmsSender, type SmsSender } from './login/sms-sender.js';
 import { AppStore } from './oidc/app-store.js';
 import { hubSecret } from './oidc/hub-secrets.js';
+import { HubSessions } from './oidc/hub-sessions.js';
 import { interactionRoutes } from './oidc/interaction-routes.js';
+import { linkProofRoutes } from './oidc/link-proof-routes.js';
 import { createProvider, type Provider } from './oidc/provider.js';
 
 export type Hub = {
@@ -101,6 +104,26 @@ export async function createHub(
         linkRules,
         sessions,
         signedIn,
+        log,
+      }),
+      linkProofRoutes({
+        config,
+        provider,
+        phoneLogin,
+        linkRules,
+        providers: loginProviders,
+        sessions,
+        csrf,
+        log,
+      }),
+      accountRoutes({
+        config,
+        signedIn,
+        csrf,
+        accounts,
+        links,
+        sessions: new HubSessions(knex, provider, log),
+        providers: loginProviders,
         log,
       }),
     ];

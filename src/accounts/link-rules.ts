@@ -77,17 +77,47 @@ export async function decideLogin(
   const [owner] = owners;
   if (owner) return signInKnown(deps, owner, identity, context);
 
-  const claimed = await accountHoldingVerifiedPhone(deps, identity);
-  if (claimed) {
-    return {
-      kind: 'prove-ownership',
-      candidateAccountId: claimed.id,
-      via: await proofMethods(deps, claimed.id, identity.providerId),
-    };
-  }
+  const proof = await proofNeeded(deps, identity);
+  if (proof) return { kind: 'prove-ownership', ...proof };
 
   if (!identity.allowSignup) return refuse(deps, identity, context, 'signup_closed', []);
   return createAccount(deps, identity, context, { withPhone: true });
+}
+
+/**
+ * Which account a pending identity must prove it owns, and how it can; undefined when no
+ * proof is needed (any more). Changes nothing, so a proof page can ask it on every request.
+ */
+export async function proofNeeded(
+  deps: LinkRulesDeps,
+  identity: VerifiedIdentity,
+): Promise<{ candidateAccountId: string; via: string[] } | undefined> {
+  const known = await deps.accounts.findIdentities(identity.identities);
+  if (known.length > 0) return undefined;
+
+  const claimed = await accountHoldingVerifiedPhone(deps, identity);
+  if (!claimed) return undefined;
+  return {
+    candidateAccountId: claimed.id,
+    via: await proofMethods(deps, claimed.id, identity.providerId),
+  };
+}
+
+/**
+ * Proof by login: the parent, asked to prove they own the account a pending identity points
+ * to, signed in with one of its providers. When that login landed in the candidate account,
+ * the pending identity is linked to it; any other account links nothing.
+ * Callers: the upstream callback and the phone login, whenever `pendingLink` is set.
+ */
+export async function linkPendingAfterLogin(
+  deps: LinkRulesDeps,
+  pending: VerifiedIdentity,
+  signedInAccountId: string,
+  context: LoginContext & { via: string },
+): Promise<LinkOutcome | undefined> {
+  const proof = await proofNeeded(deps, pending);
+  if (proof?.candidateAccountId !== signedInAccountId) return undefined;
+  return linkTo(deps, signedInAccountId, pending, context);
 }
 
 /**

@@ -4,6 +4,7 @@ import * as oidc from './migrations/002-oidc.js';
 import * as login from './migrations/003-login.js';
 import * as jobs from './migrations/004-jobs.js';
 import * as webSessions from './migrations/005-web-sessions.js';
+import * as accountLinks from './migrations/006-account-links.js';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -15,6 +16,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['003-login', login],
   ['004-jobs', jobs],
   ['005-web-sessions', webSessions],
+  ['006-account-links', accountLinks],
 ];
 
 const source: Knex.MigrationSource<[string, Migration]> = {

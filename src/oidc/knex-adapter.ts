@@ -25,13 +25,14 @@ export function createKnexAdapter(knex: Knex, apps: AppStore) {
         grant_id: payload.grantId ?? null,
         user_code: payload.userCode ?? null,
         uid: payload.uid ?? null,
+        account_id: payload.accountId ?? null,
         expires_at: expiresIn ? Date.now() + expiresIn * 1000 : null,
         consumed_at: null,
       };
       await knex('oidc_payloads')
         .insert(row)
         .onConflict(['model', 'id'])
-        .merge(['payload', 'grant_id', 'user_code', 'uid', 'expires_at']);
+        .merge(['payload', 'grant_id', 'user_code', 'uid', 'account_id', 'expires_at']);
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
