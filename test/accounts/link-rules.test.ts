@@ -7,14 +7,29 @@ import {
   linkToSignedInAccount,
 } from '../../src/accounts/link-rules.js';
 import type { Knex } from '../../src/db/knex.js';
+import { translator } from '../../src/http/i18n.js';
 import { describeOnEachDatabase } from '../helpers/databases.js';
 import {
   elearningIdentity,
   freshPhone,
   freshSubject,
+  linkRulesDeps,
   linkRulesOn,
   wechatIdentity,
 } from '../helpers/link-rules-deps.js';
+import { leavePendingLink } from '../helpers/pending-link.js';
+import {
+  redeem,
+  registerTestApp,
+  startAuthorization,
+  type TestApp,
+  UserAgent,
+} from '../helpers/relying-party.js';
+import { startTestHub, type TestHub } from '../helpers/test-hub.js';
+import { readForm } from '../helpers/user-agent.js';
+import { wechatProviderConfig } from '../helpers/wechat-standin.js';
+
+type LinkPage = Awaited<ReturnType<UserAgent['navigate']>>;
 
 const CONTEXT = { ip: '198.51.100.7' };
 
@@ -289,5 +304,145 @@ describeOnEachDatabase('the linking rules', (db) => {
     );
 
     assert.deepEqual(await providersOf(account.accountId), ['elearning', 'wechat:wxdemo']);
+  });
+});
+
+describeOnEachDatabase('proving ownership on the link page', (db) => {
+  let hub: TestHub;
+  let app: TestApp;
+  let deps: LinkRulesDeps;
+  const wechatApp = { appId: 'wxdemo', appSecret: 'unused', unionid: true };
+
+  before(async () => {
+    // The WeChat provider is configured so the page can offer it as a proof; nothing here
+    // reaches its (unused) address.
+    hub = await startTestHub(db().url, {
+      HUB_SEED_DEMO: 'false',
+      HUB_LOGIN_PROVIDERS: JSON.stringify([
+        { id: 'phone', kind: 'phone' },
+        wechatProviderConfig('http://127.0.0.1:9', wechatApp),
+      ]),
+    });
+    app = await registerTestApp(hub.url, hub.hub.knex, { name: 'E-learning-net' });
+    deps = linkRulesDeps(hub.hub.knex);
+  });
+
+  after(async () => {
+    await app?.close();
+    await hub?.close();
+  });
+
+  /** A parent who signed up with WeChat and their phone, and the same person's E-learning-net. */
+  async function parentWithPendingElearning() {
+    const phone = freshPhone();
+    const decision = await decideLogin(
+      deps,
+      wechatIdentity({ phone: { number: phone, verified: true } }),
+      {},
+    );
+    assert.equal(decision.kind, 'signed-in');
+    const accountId = decision.kind === 'signed-in' ? decision.accountId : '';
+    const pending = elearningIdentity({ phone: { number: phone, verified: true } });
+
+    const agent = new UserAgent();
+    const start = await startAuthorization(app);
+    const login = await agent.navigate(start.url, { stopAt: app.redirectUri });
+    await leavePendingLink(hub, agent, pending);
+    const page = await agent.navigate(`${login.url}/link`, { stopAt: app.redirectUri });
+    return { phone, accountId, pending, agent, start, page };
+  }
+
+  function submit(agent: UserAgent, page: LinkPage, suffix: string, values = {}) {
+    const { action, fields } = readForm(page.body, suffix);
+    return agent.navigate(new URL(action, page.url).href, {
+      form: { ...fields, ...values },
+      stopAt: app.redirectUri,
+    });
+  }
+
+  async function providers(accountId: string) {
+    return (await deps.accounts.identitiesOf(accountId)).map((row) => row.provider).sort();
+  }
+
+  it('shows the existing account’s phone masked and every way to prove ownership', async () => {
+    const { phone, page } = await parentWithPendingElearning();
+
+    assert.equal(page.status, 200);
+    assert.ok(page.body.includes(`+86 ${phone.slice(3, 6)}****${phone.slice(-4)}`));
+    assert.ok(!page.body.includes(phone), 'never the whole number');
+    assert.ok(readForm(page.body, '/link/sms/send'), 'a code can be sent');
+    assert.match(page.body, /href="\/login\/wechat-weixuetong\/start\?interaction=/);
+    assert.ok(readForm(page.body, '/link/separate'), 'a separate account can be chosen');
+  });
+
+  it('links the new provider after the SMS code and signs in to the proven account', async () => {
+    const { phone, accountId, pending, agent, start, page } = await parentWithPendingElearning();
+
+    const sent = await submit(agent, page, '/link/sms/send');
+    const done = await submit(agent, sent, '/link/sms/verify', {
+      code: hub.sms.lastCodeFor(phone),
+    });
+
+    assert.ok(done.stopped, `the parent reached the app (${done.status})`);
+    const tokens = await redeem(app, done.url, start);
+    assert.equal(tokens.claims()?.sub, accountId);
+    assert.deepEqual(await providers(accountId), ['elearning', 'phone', 'wechat:wxdemo']);
+    const linked = await hub.hub
+      .knex('audit_log')
+      .where({ subject_account_id: accountId, action: 'identity.linked' })
+      .first();
+    assert.equal(JSON.parse(linked.detail).via, 'sms');
+    const next = await decideLogin(deps, pending, {});
+    assert.equal(next.kind === 'signed-in' && next.accountId, accountId);
+  });
+
+  it('links nothing on a wrong code', async () => {
+    const { phone, accountId, agent, page } = await parentWithPendingElearning();
+    const sent = await submit(agent, page, '/link/sms/send');
+    const wrong = hub.sms.lastCodeFor(phone) === '000000' ? '000001' : '000000';
+
+    const refused = await submit(agent, sent, '/link/sms/verify', { code: wrong });
+
+    assert.equal(refused.status, 401);
+    assert.ok(!refused.stopped);
+    assert.deepEqual(await providers(accountId), ['phone', 'wechat:wxdemo']);
+  });
+
+  it('creates a separate account without the phone when the parent says it is not theirs', async () => {
+    const { phone, accountId, agent, start, page } = await parentWithPendingElearning();
+
+    const done = await submit(agent, page, '/link/separate');
+
+    assert.ok(done.stopped, `the parent reached the app (${done.status})`);
+    const separate = String((await redeem(app, done.url, start)).claims()?.sub);
+    assert.notEqual(separate, accountId);
+    assert.deepEqual(await providers(separate), ['elearning']);
+    assert.equal((await deps.accounts.findByIdentity('phone', phone))?.id, accountId);
+  });
+
+  it('refuses a proof form posted without its CSRF token', async () => {
+    const { accountId, agent, page } = await parentWithPendingElearning();
+    const { action } = readForm(page.body, '/link/separate');
+    const accountsBefore = await deps.accounts.count();
+
+    const refused = await agent.navigate(new URL(action, page.url).href, {
+      form: { csrf: 'forged' },
+      stopAt: app.redirectUri,
+    });
+
+    assert.equal(refused.status, 403);
+    assert.equal(await deps.accounts.count(), accountsBefore, 'no separate account was made');
+    assert.deepEqual(await providers(accountId), ['phone', 'wechat:wxdemo']);
+  });
+
+  it('says there is nothing to prove when no identity is waiting', async () => {
+    const agent = new UserAgent();
+    const start = await startAuthorization(app);
+    const login = await agent.navigate(start.url, { stopAt: app.redirectUri });
+
+    const page = await agent.navigate(`${login.url}/link`);
+
+    assert.equal(page.status, 400);
+    assert.ok(page.body.includes(translator('zh-CN')('link.expired')));
   });
 });
