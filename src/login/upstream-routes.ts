@@ -10,6 +10,7 @@ import { z } from 'zod';
 import {
   decideLogin,
   type LinkRulesDeps,
+  linkPendingAfterLogin,
   linkToSignedInAccount,
   type VerifiedIdentity,
 } from '../accounts/link-rules.js';
@@ -217,6 +218,17 @@ export function upstreamRoutes(deps: Deps): Router {
         .type('html')
         .send(refusalPage(req, decision, `/interaction/${interaction.uid}`));
       return;
+    }
+
+    // The proof page sent the parent here to show they own the account their pending
+    // identity points to: a login into exactly that account links it, any other links nothing.
+    const pending = req.session.pendingLink;
+    if (pending) {
+      delete req.session.pendingLink;
+      await linkPendingAfterLogin(linkRules, pending, decision.accountId, {
+        ip: req.ip,
+        via: identity.providerId,
+      });
     }
     await provider.interactionFinished(
       req,

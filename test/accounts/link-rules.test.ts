@@ -27,7 +27,8 @@ import {
 } from '../helpers/relying-party.js';
 import { startTestHub, type TestHub } from '../helpers/test-hub.js';
 import { readForm } from '../helpers/user-agent.js';
-import { wechatProviderConfig } from '../helpers/wechat-standin.js';
+import { answerWechat } from '../helpers/upstream-login.js';
+import { startWechatStandin, wechatProviderConfig } from '../helpers/wechat-standin.js';
 
 type LinkPage = Awaited<ReturnType<UserAgent['navigate']>>;
 
@@ -311,16 +312,17 @@ describeOnEachDatabase('proving ownership on the link page', (db) => {
   let hub: TestHub;
   let app: TestApp;
   let deps: LinkRulesDeps;
-  const wechatApp = { appId: 'wxdemo', appSecret: 'unused', unionid: true };
+  let wechat: Awaited<ReturnType<typeof startWechatStandin>>;
+  let people = 0;
+  const wechatApp = { appId: 'wxdemo', appSecret: 'wechat-secret', unionid: true };
 
   before(async () => {
-    // The WeChat provider is configured so the page can offer it as a proof; nothing here
-    // reaches its (unused) address.
+    wechat = await startWechatStandin([wechatApp]);
     hub = await startTestHub(db().url, {
       HUB_SEED_DEMO: 'false',
       HUB_LOGIN_PROVIDERS: JSON.stringify([
         { id: 'phone', kind: 'phone' },
-        wechatProviderConfig('http://127.0.0.1:9', wechatApp),
+        wechatProviderConfig(wechat.url, wechatApp),
       ]),
     });
     app = await registerTestApp(hub.url, hub.hub.knex, { name: 'E-learning-net' });
@@ -330,14 +332,21 @@ describeOnEachDatabase('proving ownership on the link page', (db) => {
   after(async () => {
     await app?.close();
     await hub?.close();
+    await wechat?.close();
   });
 
   /** A parent who signed up with WeChat and their phone, and the same person's E-learning-net. */
   async function parentWithPendingElearning() {
     const phone = freshPhone();
+    people += 1;
+    const person = `proof-parent-${people}-${Date.now()}`;
     const decision = await decideLogin(
       deps,
-      wechatIdentity({ phone: { number: phone, verified: true } }),
+      wechatIdentity({
+        openid: wechat.standin.openidOf(wechatApp.appId, person),
+        unionid: wechat.standin.unionidOf(person),
+        phone: { number: phone, verified: true },
+      }),
       {},
     );
     assert.equal(decision.kind, 'signed-in');
@@ -349,7 +358,7 @@ describeOnEachDatabase('proving ownership on the link page', (db) => {
     const login = await agent.navigate(start.url, { stopAt: app.redirectUri });
     await leavePendingLink(hub, agent, pending);
     const page = await agent.navigate(`${login.url}/link`, { stopAt: app.redirectUri });
-    return { phone, accountId, pending, agent, start, page };
+    return { person, phone, accountId, pending, agent, start, page };
   }
 
   function submit(agent: UserAgent, page: LinkPage, suffix: string, values = {}) {
@@ -386,7 +395,12 @@ describeOnEachDatabase('proving ownership on the link page', (db) => {
     assert.ok(done.stopped, `the parent reached the app (${done.status})`);
     const tokens = await redeem(app, done.url, start);
     assert.equal(tokens.claims()?.sub, accountId);
-    assert.deepEqual(await providers(accountId), ['elearning', 'phone', 'wechat:wxdemo']);
+    assert.deepEqual(await providers(accountId), [
+      'elearning',
+      'phone',
+      'wechat-union',
+      'wechat:wxdemo',
+    ]);
     const linked = await hub.hub
       .knex('audit_log')
       .where({ subject_account_id: accountId, action: 'identity.linked' })
@@ -394,6 +408,48 @@ describeOnEachDatabase('proving ownership on the link page', (db) => {
     assert.equal(JSON.parse(linked.detail).via, 'sms');
     const next = await decideLogin(deps, pending, {});
     assert.equal(next.kind === 'signed-in' && next.accountId, accountId);
+  });
+
+  it('links the new provider after a login with the existing account’s WeChat', async () => {
+    const { person, accountId, agent, start, page } = await parentWithPendingElearning();
+    const button = page.body.match(/href="(\/login\/wechat-weixuetong\/start[^"]*)"/)?.[1];
+    assert.ok(button, 'the page offers the account’s WeChat');
+
+    const authorize = await agent.navigate(new URL(button.replace(/&amp;/g, '&'), page.url).href);
+    const done = await answerWechat(agent, authorize, { person, stopAt: app.redirectUri });
+
+    assert.ok(done.stopped, `the parent reached the app (${done.status}): ${done.body}`);
+    assert.equal((await redeem(app, done.url, start)).claims()?.sub, accountId);
+    assert.deepEqual(await providers(accountId), [
+      'elearning',
+      'phone',
+      'wechat-union',
+      'wechat:wxdemo',
+    ]);
+    const linked = await hub.hub
+      .knex('audit_log')
+      .where({ subject_account_id: accountId, action: 'identity.linked' })
+      .first();
+    assert.equal(JSON.parse(linked.detail).via, 'wechat-weixuetong');
+  });
+
+  it('links nothing when the parent signs in with WeChat to another account instead', async () => {
+    const { accountId, agent, start, page } = await parentWithPendingElearning();
+    const button = page.body.match(/href="(\/login\/wechat-weixuetong\/start[^"]*)"/)?.[1];
+    assert.ok(button, `the page offers the account’s WeChat: ${page.status} ${page.body}`);
+
+    const authorize = await agent.navigate(new URL(button.replace(/&amp;/g, '&'), page.url).href);
+    const stranger = `stranger-${Date.now()}`;
+    const done = await answerWechat(agent, authorize, {
+      person: stranger,
+      stopAt: app.redirectUri,
+    });
+
+    assert.ok(done.stopped);
+    const landed = String((await redeem(app, done.url, start)).claims()?.sub);
+    assert.notEqual(landed, accountId);
+    assert.deepEqual(await providers(landed), ['wechat-union', 'wechat:wxdemo']);
+    assert.deepEqual(await providers(accountId), ['phone', 'wechat-union', 'wechat:wxdemo']);
   });
 
   it('links nothing on a wrong code', async () => {
@@ -405,7 +461,7 @@ describeOnEachDatabase('proving ownership on the link page', (db) => {
 
     assert.equal(refused.status, 401);
     assert.ok(!refused.stopped);
-    assert.deepEqual(await providers(accountId), ['phone', 'wechat:wxdemo']);
+    assert.deepEqual(await providers(accountId), ['phone', 'wechat-union', 'wechat:wxdemo']);
   });
 
   it('creates a separate account without the phone when the parent says it is not theirs', async () => {
@@ -432,7 +488,7 @@ describeOnEachDatabase('proving ownership on the link page', (db) => {
 
     assert.equal(refused.status, 403);
     assert.equal(await deps.accounts.count(), accountsBefore, 'no separate account was made');
-    assert.deepEqual(await providers(accountId), ['phone', 'wechat:wxdemo']);
+    assert.deepEqual(await providers(accountId), ['phone', 'wechat-union', 'wechat:wxdemo']);
   });
 
   it('says there is nothing to prove when no identity is waiting', async () => {
