@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
 import type { Knex } from '../db/knex.js';
 import { hubSecret } from '../oidc/hub-secrets.js';
@@ -16,7 +16,7 @@ export async function webSessions(
   options: { secure: boolean; ttlMinutes: number },
 ): Promise<RequestHandler> {
   const ttlMs = options.ttlMinutes * 60_000;
-  return session({
+  const handler = session({
     name: WEB_SESSION_COOKIE,
     secret: await hubSecret(knex, 'session-key'),
     store: new KnexSessionStore(knex, ttlMs),
@@ -31,4 +31,24 @@ export async function webSessions(
       path: '/',
     },
   });
+  return (req, res, next) =>
+    handler(req, res, (error?: unknown) => {
+      if (error) return next(error);
+      holdResponseUntilSaved(req, res);
+      next();
+    });
+}
+
+/**
+ * express-session sends the status line and headers before its store write finishes, so a
+ * browser following a redirect can arrive at the next hub process before the session it
+ * needs is in the database. Saving first, then ending, closes that race.
+ */
+function holdResponseUntilSaved(req: Request, res: Response) {
+  const end = res.end.bind(res) as (...args: unknown[]) => Response;
+  res.end = ((...args: unknown[]) => {
+    if (!req.session) return end(...args);
+    req.session.save(() => end(...args));
+    return res;
+  }) as Response['end'];
 }

@@ -46,9 +46,15 @@ export function elearningOidcProvider(
         scope: settings.scope,
         passReqToCallback: false,
       },
-      (tokens, verified) => {
+      async (tokens, verified) => {
         try {
-          verified(null, elearningProfile(settings.id, tokens.claims()));
+          const claims = tokens.claims();
+          // A strict provider keeps profile claims out of the ID token; ask userinfo then.
+          const userInfo =
+            claims && claims.name === undefined && claims.phone_number === undefined
+              ? await client.fetchUserInfo(config, tokens.access_token, claims.sub)
+              : {};
+          verified(null, elearningProfile(settings.id, { ...claims, ...userInfo }));
         } catch (error) {
           verified(error as Error);
         }

@@ -28,9 +28,10 @@ export class ElearningStrategy extends Strategy {
 /** The identity and claims E-learning-net vouches for in its ID token. */
 export function elearningProfile(
   providerId: string,
-  claims: client.IDToken | undefined,
+  claims: { sub?: unknown; [claim: string]: unknown },
 ): UpstreamProfile {
-  if (!claims?.sub) throw new UpstreamLoginError('upstream_error', 'ID token without sub');
+  if (typeof claims.sub !== 'string' || !claims.sub)
+    throw new UpstreamLoginError('upstream_error', 'ID token without sub');
 
   const profile: UpstreamProfile = { identities: [{ provider: providerId, subject: claims.sub }] };
   if (typeof claims.name === 'string' && claims.name.trim()) profile.name = claims.name.trim();

@@ -49,8 +49,9 @@ export function translateOidcError(error: unknown): UpstreamLoginError {
     const reason = error.error === 'invalid_grant' ? 'code_invalid' : 'upstream_error';
     return new UpstreamLoginError(reason, 'the upstream refused the code', error.error);
   }
-  const message = error instanceof Error ? error.message : String(error);
-  if (/"state"|"nonce"/.test(message)) {
+  // openid-client wraps oauth4webapi's error, whose message names the failed check.
+  const messages = causes(error).map((cause) => (cause as Error).message ?? String(cause));
+  if (messages.some((message) => /"state"|"nonce"/.test(message))) {
     return new UpstreamLoginError('state_mismatch', 'state or nonce did not match');
   }
   if (isTimeout(error)) return new UpstreamLoginError('timeout', 'the upstream did not answer');
@@ -67,9 +68,11 @@ export function fromFailureInfo(info: unknown): UpstreamLoginError {
 }
 
 function isTimeout(error: unknown): boolean {
-  for (let current = error; current; current = (current as { cause?: unknown }).cause) {
-    const name = (current as Error).name;
-    if (name === 'TimeoutError' || name === 'AbortError') return true;
-  }
-  return false;
+  return causes(error).some((cause) => ['TimeoutError', 'AbortError'].includes(cause.name));
+}
+
+function causes(error: unknown): Error[] {
+  const chain: Error[] = [];
+  for (let current = error; current instanceof Error; current = current.cause) chain.push(current);
+  return chain;
 }

@@ -45,17 +45,20 @@ function upstreamButtons(model: LoginPageModel): Html | string {
   const providers = model.providers ?? [];
   if (providers.length === 0) return '';
 
-  const buttons = providers.map((provider) =>
-    provider.available
-      ? html`<a
-          class="button"
-          id="login-${provider.id}"
-          href="/login/${provider.id}/start?interaction=${encodeURIComponent(uid)}"
-          >${t('login.with', { provider: provider.label })}</a
-        >`
-      : html`<span class="button unavailable" id="login-${provider.id}" aria-disabled="true"
-          >${t('login.unavailable', { provider: provider.label })}</span
-        >`,
+  // An unavailable provider stays a link, greyed: a click retries it and explains if it is
+  // still down.
+  const buttons = providers.map(
+    (provider) =>
+      html`<a
+        class="button${provider.available ? '' : ' unavailable'}"
+        id="login-${provider.id}"
+        href="/login/${provider.id}/start?interaction=${encodeURIComponent(uid)}"
+        >${
+          provider.available
+            ? t('login.with', { provider: provider.label })
+            : t('login.unavailable', { provider: provider.label })
+        }</a
+      >`,
   );
   return html`<div class="card" id="upstream-login">
     <h2>${t('login.otherWays')}</h2>
