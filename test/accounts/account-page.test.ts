@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as oidc from 'openid-client';
 import { linkToSignedInAccount } from '../../src/accounts/link-rules.js';
+import { maskSubject } from '../../src/accounts/masking.js';
 import { translator } from '../../src/http/i18n.js';
 import { describeOnEachDatabase } from '../helpers/databases.js';
 import { signInToHub } from '../helpers/hub-pages.js';
@@ -20,7 +21,14 @@ import {
   type TestApp,
   UserAgent,
 } from '../helpers/relying-party.js';
-import { startTestHub, type TestHub } from '../helpers/test-hub.js';
+import { freePort, startTestHub, type TestHub } from '../helpers/test-hub.js';
+import { clickProvider } from '../helpers/upstream-login.js';
+import {
+  answerElearning,
+  elearningProviderConfig,
+  startUpstreamOidc,
+  UPSTREAM_CLIENT,
+} from '../helpers/upstream-oidc.js';
 import { readForm } from '../helpers/user-agent.js';
 
 type Page = Awaited<ReturnType<UserAgent['navigate']>>;
@@ -274,5 +282,113 @@ describeOnEachDatabase('the account page', (db) => {
     await post(parent.agent, page, '/end');
 
     assert.equal(await signedInAccountId(parent.agent, hub.url), undefined);
+  });
+});
+
+describeOnEachDatabase('linking E-learning-net from the account page', (db) => {
+  let upstream: Awaited<ReturnType<typeof startUpstreamOidc>>;
+  let hub: TestHub;
+  let app: TestApp;
+  let people = 0;
+
+  before(async () => {
+    const hubPort = await freePort();
+    upstream = await startUpstreamOidc({
+      clients: [
+        {
+          ...UPSTREAM_CLIENT,
+          redirectUris: [`http://127.0.0.1:${hubPort}/login/elearning/callback`],
+        },
+      ],
+      people: [],
+    });
+    hub = await startTestHub(
+      db().url,
+      {
+        HUB_SEED_DEMO: 'false',
+        HUB_LOGIN_PROVIDERS: JSON.stringify([
+          { id: 'phone', kind: 'phone' },
+          elearningProviderConfig(upstream.url),
+        ]),
+      },
+      { port: hubPort },
+    );
+    app = await registerTestApp(hub.url, hub.hub.knex, { name: 'E-learning-net' });
+  });
+
+  after(async () => {
+    await app?.close();
+    await hub?.close();
+    await upstream?.close();
+  });
+
+  function elearningPerson(): string {
+    people += 1;
+    const sub = `el-${people}-${Date.now()}`;
+    upstream.people.set(sub, { sub, name: `家长${people}` });
+    return sub;
+  }
+
+  /** Clicks "link E-learning-net" on the account page and signs in there as `sub`. */
+  async function linkFromAccountPage(agent: UserAgent, sub: string): Promise<Page> {
+    const page = await agent.navigate(`${hub.url}/account`);
+    const href = page.body.match(/href="(\/login\/elearning\/start\?link=1)"/)?.[1];
+    assert.ok(href, 'the account page offers to link E-learning-net');
+    const upstreamPage = await agent.navigate(new URL(href, page.url).href);
+    return answerElearning(agent, upstreamPage, sub);
+  }
+
+  it('links E-learning-net to the signed-in account, and it then signs in to that account', async () => {
+    const credentials = { phone: freshPhone(), password: 'correct horse linking' };
+    const parent = await createParent(hub.hub.knex, credentials);
+    const agent = await signInToHub(hub.url, credentials, '/account');
+    const sub = elearningPerson();
+
+    const back = await linkFromAccountPage(agent, sub);
+
+    assert.equal(back.url, `${hub.url}/account`);
+    assert.ok(back.body.includes(maskSubject(sub)), 'the account page lists the new link');
+    const linked = await hub.hub.knex('identities').where({ provider: 'elearning', subject: sub });
+    assert.equal(linked[0]?.account_id, parent.id);
+    const audit = await hub.hub
+      .knex('audit_log')
+      .where({ subject_account_id: parent.id, action: 'identity.linked' })
+      .first();
+    assert.equal(audit.provider, 'elearning');
+    assert.equal(JSON.parse(audit.detail).via, 'signed-in');
+
+    const browser = new UserAgent();
+    const start = await startAuthorization(app, { prompt: 'login' });
+    const login = await browser.navigate(start.url, { stopAt: app.redirectUri });
+    const upstreamPage = await clickProvider(browser, login, 'elearning');
+    const done = await answerElearning(browser, upstreamPage, sub, app.redirectUri);
+    assert.ok(done.stopped);
+    assert.equal((await redeem(app, done.url, start)).claims()?.sub, parent.id);
+  });
+
+  it('refuses to link an E-learning-net account that another hub account already has', async () => {
+    const taken = elearningPerson();
+    const first = { phone: freshPhone(), password: 'correct horse first' };
+    const firstAccount = await createParent(hub.hub.knex, first);
+    await linkFromAccountPage(await signInToHub(hub.url, first, '/account'), taken);
+    const second = { phone: freshPhone(), password: 'correct horse second' };
+    const secondAccount = await createParent(hub.hub.knex, second);
+
+    const refused = await linkFromAccountPage(
+      await signInToHub(hub.url, second, '/account'),
+      taken,
+    );
+
+    assert.equal(refused.status, 409);
+    const owner = await hub.hub.knex('identities').where({ provider: 'elearning', subject: taken });
+    assert.deepEqual(
+      owner.map((row) => row.account_id),
+      [firstAccount.id],
+    );
+    const audit = await hub.hub
+      .knex('audit_log')
+      .where({ subject_account_id: secondAccount.id, action: 'link.refused' })
+      .first();
+    assert.equal(JSON.parse(audit.detail).code, 'identity_taken');
   });
 });

@@ -15,8 +15,21 @@ import {
   linkRulesDeps,
   wechatIdentity,
 } from '../helpers/link-rules-deps.js';
-import { createParent } from '../helpers/relying-party.js';
-import { startTestHub, type TestHub } from '../helpers/test-hub.js';
+import {
+  createParent,
+  redeem,
+  registerTestApp,
+  startAuthorization,
+  type TestApp,
+} from '../helpers/relying-party.js';
+import { freePort, startTestHub, type TestHub } from '../helpers/test-hub.js';
+import { clickProvider } from '../helpers/upstream-login.js';
+import {
+  answerElearning,
+  elearningProviderConfig,
+  startUpstreamOidc,
+  UPSTREAM_CLIENT,
+} from '../helpers/upstream-oidc.js';
 import { readForm, UserAgent } from '../helpers/user-agent.js';
 
 const ATTACKER_IP = { ip: '203.0.113.66' };
@@ -201,5 +214,135 @@ describeOnEachDatabase('pre-account takeover', (db) => {
     }
     assert.equal(await phoneOwner(registered), owner.accountId);
     assert.equal(await phoneOwner(unregistered), undefined);
+  });
+});
+
+describeOnEachDatabase('pre-account takeover through a real E-learning-net', (db) => {
+  let upstream: Awaited<ReturnType<typeof startUpstreamOidc>>;
+  let hub: TestHub;
+  let app: TestApp;
+  let people = 0;
+
+  before(async () => {
+    const hubPort = await freePort();
+    upstream = await startUpstreamOidc({
+      clients: [
+        {
+          ...UPSTREAM_CLIENT,
+          redirectUris: [`http://127.0.0.1:${hubPort}/login/elearning/callback`],
+        },
+      ],
+      people: [],
+    });
+    hub = await startTestHub(
+      db().url,
+      {
+        HUB_SEED_DEMO: 'false',
+        SMS_RESEND_SECONDS: '0',
+        HUB_LOGIN_PROVIDERS: JSON.stringify([
+          { id: 'phone', kind: 'phone' },
+          elearningProviderConfig(upstream.url),
+        ]),
+      },
+      { port: hubPort },
+    );
+    app = await registerTestApp(hub.url, hub.hub.knex, { name: 'Weixuetong' });
+  });
+
+  after(async () => {
+    await app?.close();
+    await hub?.close();
+    await upstream?.close();
+  });
+
+  /** A person at E-learning-net; `phone` as the upstream asserts it, or none. */
+  function elearningPerson(phone?: { number: string; verified?: boolean }): string {
+    people += 1;
+    const sub = `el-${people}-${Date.now()}`;
+    upstream.people.set(sub, {
+      sub,
+      name: `家长${people}`,
+      ...(phone ? { phone_number: phone.number.replace(/^\+86/, '') } : {}),
+      ...(phone?.verified !== undefined ? { phone_number_verified: phone.verified } : {}),
+    });
+    return sub;
+  }
+
+  /** Logs in at the app with E-learning-net; where the hub took the browser, and the account. */
+  async function signInWithElearning(sub: string, agent = new UserAgent()) {
+    const start = await startAuthorization(app, { prompt: 'login' });
+    const loginPage = await agent.navigate(start.url, { stopAt: app.redirectUri });
+    const upstreamPage = await clickProvider(agent, loginPage, 'elearning');
+    const back = await answerElearning(agent, upstreamPage, sub, app.redirectUri);
+    const accountId = back.stopped
+      ? String((await redeem(app, back.url, start)).claims()?.sub)
+      : undefined;
+    return { page: back, accountId, agent, start };
+  }
+
+  async function providersOf(accountId: string) {
+    const rows = await hub.hub.knex('identities').where({ account_id: accountId });
+    return rows.map((row) => row.provider).sort();
+  }
+
+  it('classic federated merge: the victim’s verified E-learning-net login never lands in the attacker’s account', async () => {
+    const victimPhone = freshPhone();
+    const attacker = await signInWithElearning(
+      elearningPerson({ number: victimPhone, verified: false }),
+    );
+    assert.ok(attacker.accountId, 'the attacker got an account of their own');
+
+    const victim = await signInWithElearning(
+      elearningPerson({ number: victimPhone, verified: true }),
+    );
+    const bySms = await signInToHubWithSms(hub, victimPhone);
+
+    assert.ok(victim.accountId, 'the victim reached the app');
+    assert.notEqual(victim.accountId, attacker.accountId);
+    assert.equal(bySms.accountId, victim.accountId, 'the phone belongs to the victim’s account');
+    assert.deepEqual(await providersOf(attacker.accountId), ['elearning']);
+  });
+
+  it('non-verifying IdP: a registered phone gets the same pages as any other when it is not verified', async () => {
+    const registered = freshPhone();
+    const owner = await signInToHubWithSms(hub, registered);
+
+    const outcomes = [];
+    for (const number of [registered, freshPhone()]) {
+      for (const verified of [false, undefined]) {
+        const login = await signInWithElearning(elearningPerson({ number, verified }));
+        assert.ok(login.page.stopped, 'straight to the app, no proof page in between');
+        assert.notEqual(login.accountId, owner.accountId);
+        assert.deepEqual(await providersOf(String(login.accountId)), ['elearning']);
+        outcomes.push({ stopped: login.page.stopped, status: login.page.status });
+      }
+    }
+
+    for (const outcome of outcomes) assert.deepEqual(outcome, outcomes[0]);
+    assert.deepEqual(await providersOf(owner.accountId), ['phone']);
+  });
+
+  it('a verified phone of an existing account links E-learning-net only after its SMS code', async () => {
+    const phone = freshPhone();
+    const owner = await signInToHubWithSms(hub, phone);
+
+    const login = await signInWithElearning(elearningPerson({ number: phone, verified: true }));
+    assert.ok(!login.page.stopped, 'the parent is asked for proof first');
+    assert.match(login.page.url, /\/interaction\/[^/]+\/link$/);
+    assert.deepEqual(await providersOf(owner.accountId), ['phone'], 'nothing linked yet');
+
+    const send = readForm(login.page.body, '/link/sms/send');
+    const sent = await login.agent.navigate(new URL(send.action, login.page.url).href, {
+      form: send.fields,
+    });
+    const verify = readForm(sent.body, '/link/sms/verify');
+    const done = await login.agent.navigate(new URL(verify.action, sent.url).href, {
+      form: { ...verify.fields, code: hub.sms.lastCodeFor(phone) },
+      stopAt: app.redirectUri,
+    });
+
+    assert.ok(done.stopped, `the parent reached the app: ${done.status}`);
+    assert.equal((await redeem(app, done.url, login.start)).claims()?.sub, owner.accountId);
+    assert.deepEqual(await providersOf(owner.accountId), ['elearning', 'phone']);
   });
 });
