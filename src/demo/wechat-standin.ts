@@ -31,7 +31,9 @@ export class WechatStandin {
   delayMs = 0;
   /** The next access_token call answers this errcode instead (then it is cleared). */
   failNextTokenWith: { errcode: number; errmsg: string } | undefined;
+  /** Every code the hub presented, and every access token handed out, in order. */
   readonly tokenCalls: string[] = [];
+  readonly accessTokens: string[] = [];
   private readonly codes = new Map<string, IssuedCode>();
   private readonly tokens = new Map<string, { appId: string; person: string }>();
 
@@ -141,6 +143,7 @@ export class WechatStandin {
 
     const accessToken = randomBytes(24).toString('hex');
     this.tokens.set(accessToken, { appId: app.appId, person: issued.person });
+    this.accessTokens.push(accessToken);
     return {
       access_token: accessToken,
       expires_in: 7200,

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { type HubConfig, loadConfig } from '../../src/config.js';
 import { createHub, type Hub } from '../../src/hub.js';
 import type { SmsSender } from '../../src/login/sms-sender.js';
@@ -33,7 +33,7 @@ export type TestHub = {
 export async function startTestHub(
   databaseUrl: string,
   env: Record<string, string> = {},
-  options: { port?: number } = {},
+  options: { port?: number; log?: Logger } = {},
 ): Promise<TestHub> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
@@ -47,7 +47,8 @@ export async function startTestHub(
     ...env,
   });
   const sms = new CapturingSmsSender();
-  const hub = await createHub(config, pino({ level: 'silent' }), { smsSender: sms });
+  const log = options.log ?? pino({ level: 'silent' });
+  const hub = await createHub(config, log, { smsSender: sms });
   server.on('request', hub.app);
 
   return {
@@ -121,4 +122,11 @@ export async function freePort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/** A logger that keeps every line it writes, so a test can read what the hub logged. */
+export function capturingLogger(): { log: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const log = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) });
+  return { log, lines };
 }

@@ -7,7 +7,7 @@ import {
   type TestApp,
   UserAgent,
 } from '../helpers/relying-party.js';
-import { freePort, startTestHub, type TestHub } from '../helpers/test-hub.js';
+import { capturingLogger, freePort, startTestHub, type TestHub } from '../helpers/test-hub.js';
 import {
   answerElearning,
   elearningProviderConfig,
@@ -193,6 +193,7 @@ describeOnEachDatabase('an E-learning-net that is down when the hub starts', (db
     const hubPort = await freePort();
     const upstreamPort = await freePort();
     const issuer = `http://127.0.0.1:${upstreamPort}`;
+    const logged = capturingLogger();
     hub = await startTestHub(
       db().url,
       {
@@ -202,7 +203,7 @@ describeOnEachDatabase('an E-learning-net that is down when the hub starts', (db
           elearningProviderConfig(issuer),
         ]),
       },
-      { port: hubPort },
+      { port: hubPort, log: logged.log },
     );
     app = await registerTestApp(hub.url, hub.hub.knex);
 
@@ -216,6 +217,16 @@ describeOnEachDatabase('an E-learning-net that is down when the hub starts', (db
     const clicked = await clickProvider(agent, down, 'elearning');
     assert.equal(clicked.status, 503);
     assert.equal(failureCode(clicked), 'upstream_unavailable');
+    const why = logged.lines
+      .map((line) => JSON.parse(line))
+      .find((entry) => {
+        return entry.msg === 'login.provider_unavailable' && entry.provider === 'elearning';
+      });
+    assert.match(
+      String(why?.reason),
+      /ECONNREFUSED|fetch failed/,
+      'the log says why it is unavailable',
+    );
 
     upstream = await startUpstreamOidc({
       port: upstreamPort,

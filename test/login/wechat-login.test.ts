@@ -7,7 +7,7 @@ import {
   type TestApp,
   UserAgent,
 } from '../helpers/relying-party.js';
-import { startTestHub, type TestHub } from '../helpers/test-hub.js';
+import { capturingLogger, startTestHub, type TestHub } from '../helpers/test-hub.js';
 import { answerWechat, clickProvider, failureCode } from '../helpers/upstream-login.js';
 import {
   type StandinApp,
@@ -15,7 +15,11 @@ import {
   wechatProviderConfig,
 } from '../helpers/wechat-standin.js';
 
-const WEIXUETONG: StandinApp = { appId: 'wxa000weixuetong', appSecret: 'sa-1', unionid: true };
+const WEIXUETONG: StandinApp = {
+  appId: 'wxa000weixuetong',
+  appSecret: 'weixuetong-app-secret-value',
+  unionid: true,
+};
 const LICENCE: StandinApp = { appId: 'wxb000licence001', appSecret: 'sb-2', unionid: true };
 const CLASSROOM: StandinApp = { appId: 'wxc000classroom1', appSecret: 'sc-3', unionid: false };
 const LIBRARY: StandinApp = { appId: 'wxd000library001', appSecret: 'sd-4', unionid: false };
@@ -26,6 +30,7 @@ describeOnEachDatabase('signing in with WeChat through the hub', (db) => {
   let hub: TestHub;
   let app: TestApp;
   let people = 0;
+  const logged = capturingLogger();
 
   before(async () => {
     wechat = await startWechatStandin([WEIXUETONG, LICENCE, CLASSROOM, LIBRARY, CLOSED]);
@@ -37,10 +42,11 @@ describeOnEachDatabase('signing in with WeChat through the hub', (db) => {
       wechatProviderConfig(wechat.url, LIBRARY, { id: 'wechat-library' }),
       wechatProviderConfig(wechat.url, CLOSED, { id: 'wechat-closed', allowSignup: false }),
     ];
-    hub = await startTestHub(db().url, {
-      HUB_SEED_DEMO: 'false',
-      HUB_LOGIN_PROVIDERS: JSON.stringify(providers),
-    });
+    hub = await startTestHub(
+      db().url,
+      { HUB_SEED_DEMO: 'false', HUB_LOGIN_PROVIDERS: JSON.stringify(providers) },
+      { log: logged.log },
+    );
     app = await registerTestApp(hub.url, hub.hub.knex, { name: 'Weixuetong' });
   });
 
@@ -239,5 +245,19 @@ describeOnEachDatabase('signing in with WeChat through the hub', (db) => {
     assert.equal(failureCode(page), 'signup_closed');
     const openid = wechat.standin.openidOf(CLOSED.appId, person);
     assert.equal(await hub.hub.knex('identities').where({ subject: openid }).first(), undefined);
+  });
+
+  it('the hub logs each WeChat login without the app secret, the code or the access token', async () => {
+    const from = logged.lines.length;
+    await signIn(newPerson());
+    const lines = logged.lines.slice(from).join('');
+
+    assert.match(lines, /login\.upstream_verified/, 'the login itself is logged');
+    const code = wechat.standin.tokenCalls.at(-1) ?? '';
+    const accessToken = wechat.standin.accessTokens.at(-1) ?? '';
+    assert.ok(code && accessToken);
+    for (const secret of [WEIXUETONG.appSecret, code, accessToken]) {
+      assert.ok(!lines.includes(secret), 'a secret value reached the log');
+    }
   });
 });
