@@ -251,6 +251,7 @@ async function createAccount(
     }
     throw error;
   }
+  await deps.links.touch(identity.identities);
 
   await deps.audit.write({
     action: 'account.created',

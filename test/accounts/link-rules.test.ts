@@ -68,7 +68,9 @@ describeOnEachDatabase('the linking rules', (db) => {
     assert.equal(decision.created, true);
     const account = await deps.accounts.findById(decision.accountId);
     assert.equal(account?.name, '王小明妈妈');
-    assert.deepEqual(await providersOf(decision.accountId), ['elearning']);
+    const [created] = await deps.accounts.identitiesOf(decision.accountId);
+    assert.equal(created?.provider, 'elearning');
+    assert.ok(created?.lastUsedAt, 'the sign-up counts as the first use');
     const row = await knex('audit_log')
       .where({ subject_account_id: decision.accountId, action: 'account.created' })
       .first();
