@@ -6,8 +6,9 @@ import { maskPhoneForDisplay, maskSubject } from '../accounts/masking.js';
 import type { HubConfig } from '../config.js';
 import type { Logger } from '../log.js';
 import type { HubSessions } from '../oidc/hub-sessions.js';
-import { type Csrf, readCookie } from './csrf.js';
-import { type Locale, pickLocale, type Translate, translator } from './i18n.js';
+import type { Csrf } from './csrf.js';
+import { type Locale, type Translate, translator } from './i18n.js';
+import { pageLocale } from './page-locale.js';
 import { accountPage } from './pages/account-page.js';
 import type { SignedIn, SignedInAccount } from './signed-in.js';
 
@@ -41,13 +42,8 @@ export function accountRoutes(deps: Deps): Router {
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '16kb' });
 
-  function localeOf(req: Request): Locale {
-    const chosen = typeof req.query.lang === 'string' ? req.query.lang : undefined;
-    const locale = pickLocale(
-      [chosen, readCookie(req, 'hub_lang')],
-      deps.config.HUB_DEFAULT_LOCALE,
-    );
-    return locale;
+  function localeOf(req: Request, res: Response): Locale {
+    return pageLocale(req, res, deps.config.HUB_DEFAULT_LOCALE);
   }
 
   function identityLabel(identity: Identity, locale: Locale, t: Translate): string {
@@ -65,7 +61,7 @@ export function accountRoutes(deps: Deps): Router {
     res: Response,
     extra: { status?: number; error?: string } = {},
   ) {
-    const locale = localeOf(req);
+    const locale = localeOf(req, res);
     const t = translator(locale);
     const me = res.locals.signedIn as SignedInAccount;
     const account = await deps.accounts.findById(me.accountId);
@@ -113,7 +109,7 @@ export function accountRoutes(deps: Deps): Router {
   /** Refuses a form post without a valid CSRF token by showing the page again. */
   async function csrfRefused(req: Request, res: Response): Promise<boolean> {
     if (csrf.isValid(req)) return false;
-    await render(req, res, { status: 403, error: translator(localeOf(req))('error.csrf') });
+    await render(req, res, { status: 403, error: translator(localeOf(req, res))('error.csrf') });
     return true;
   }
 
@@ -123,7 +119,7 @@ export function accountRoutes(deps: Deps): Router {
 
   router.post('/account/identities/:id/unlink', signedIn.require(), form, async (req, res) => {
     if (await csrfRefused(req, res)) return;
-    const t = translator(localeOf(req));
+    const t = translator(localeOf(req, res));
     const params = identityParams.safeParse(req.params);
     const { accountId } = res.locals.signedIn as SignedInAccount;
 
@@ -149,7 +145,10 @@ export function accountRoutes(deps: Deps): Router {
 
     const ended = params.success && (await deps.sessions.end(me.accountId, params.data.id));
     if (!ended) {
-      await render(req, res, { status: 404, error: translator(localeOf(req))('error.notFound') });
+      await render(req, res, {
+        status: 404,
+        error: translator(localeOf(req, res))('error.notFound'),
+      });
       return;
     }
     // Ending this browser's own session signs it out; the account page would only ask again.

@@ -9,8 +9,9 @@ import {
 } from '../accounts/link-rules.js';
 import { maskPhoneForDisplay } from '../accounts/masking.js';
 import type { HubConfig } from '../config.js';
-import { type Csrf, readCookie } from '../http/csrf.js';
-import { type Locale, pickLocale, translator } from '../http/i18n.js';
+import type { Csrf } from '../http/csrf.js';
+import { type Locale, translator } from '../http/i18n.js';
+import { pageLocale } from '../http/page-locale.js';
 import { linkProofPage } from '../http/pages/link-proof-page.js';
 import { messagePage } from '../http/pages/message-page.js';
 import type { Logger } from '../log.js';
@@ -57,9 +58,8 @@ export function linkProofRoutes(deps: Deps): Router {
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '16kb' });
 
-  function localeOf(req: Request): Locale {
-    const chosen = typeof req.query.lang === 'string' ? req.query.lang : undefined;
-    return pickLocale([chosen, readCookie(req, 'hub_lang')], deps.config.HUB_DEFAULT_LOCALE);
+  function localeOf(req: Request, res: Response): Locale {
+    return pageLocale(req, res, deps.config.HUB_DEFAULT_LOCALE);
   }
 
   function label(providerId: string, locale: Locale): string {
@@ -67,7 +67,7 @@ export function linkProofRoutes(deps: Deps): Router {
   }
 
   function expired(req: Request, res: Response, status = 400) {
-    const locale = localeOf(req);
+    const locale = localeOf(req, res);
     const t = translator(locale);
     res
       .status(status)
@@ -105,7 +105,7 @@ export function linkProofRoutes(deps: Deps): Router {
     pending: Pending,
     extra: { status?: number; error?: string; notice?: string; smsSent?: boolean } = {},
   ) {
-    const locale = localeOf(req);
+    const locale = localeOf(req, res);
     res
       .status(extra.status ?? 200)
       .type('html')
@@ -129,14 +129,17 @@ export function linkProofRoutes(deps: Deps): Router {
   async function forPost(req: Request, res: Response): Promise<Pending | undefined> {
     const pending = await pendingFor(req, res);
     if (pending && !csrf.isValid(req)) {
-      render(req, res, pending, { status: 403, error: translator(localeOf(req))('error.csrf') });
+      render(req, res, pending, {
+        status: 403,
+        error: translator(localeOf(req, res))('error.csrf'),
+      });
       return undefined;
     }
     return pending;
   }
 
   async function finish(req: Request, res: Response, pending: Pending, decision: LoginDecision) {
-    const t = translator(localeOf(req));
+    const t = translator(localeOf(req, res));
     if (decision.kind !== 'signed-in') {
       log.info({ uid: pending.interaction.uid, decision: decision.kind }, 'link.proof_refused');
       render(req, res, pending, { status: 409, error: t('link.refused') });
@@ -171,7 +174,7 @@ export function linkProofRoutes(deps: Deps): Router {
     const pending = await forPost(req, res);
     if (!pending) return;
 
-    const t = translator(localeOf(req));
+    const t = translator(localeOf(req, res));
     // The same throttle as the login page's codes: per phone and per address.
     const sent = await deps.phoneLogin.sendCode({
       phone: pending.identity.phone.number,
@@ -197,7 +200,7 @@ export function linkProofRoutes(deps: Deps): Router {
     const pending = await forPost(req, res);
     if (!pending) return;
 
-    const t = translator(localeOf(req));
+    const t = translator(localeOf(req, res));
     const checked = await deps.phoneLogin.withCode({
       phone: pending.identity.phone.number,
       code: String(req.body.code ?? ''),

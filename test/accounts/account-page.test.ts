@@ -115,6 +115,20 @@ describeOnEachDatabase('the account page', (db) => {
     assert.equal(page.body.match(/\/unlink"/g)?.length, 2, 'each identity has an unlink form');
   });
 
+  it('shows the page in English when the parent chooses it, and keeps the choice', async () => {
+    const parent = await parentOnAccountPage();
+    const en = translator('en');
+
+    const chosen = await parent.agent.navigate(`${hub.url}/account?lang=en`);
+    const later = await openAccountPage(parent.agent);
+
+    for (const page of [chosen, later]) {
+      assert.match(page.body, /<html lang="en">/);
+      assert.ok(page.body.includes(`<h1>${en('account.heading')}</h1>`));
+    }
+    assert.ok(later.body.includes(en('account.identities')));
+  });
+
   it('unlinks an identity and writes who did it, from where, to the audit log', async () => {
     const parent = await parentOnAccountPage();
     await linkToSignedInAccount(

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
+import { pino } from 'pino';
 import {
   decideLogin,
   type LinkRulesDeps,
   linkToSignedInAccount,
   type LoginDecision,
 } from '../../src/accounts/link-rules.js';
+import { HubSessions } from '../../src/oidc/hub-sessions.js';
 import { describeOnEachDatabase } from '../helpers/databases.js';
 import { signInToHub } from '../helpers/hub-pages.js';
 import { signedInAccountId, signInToHubWithSms } from '../helpers/hub-sms.js';
@@ -119,6 +121,12 @@ describeOnEachDatabase('pre-account takeover', (db) => {
       attacker.accountId,
       'the attacker’s session still only opens the attacker’s own account',
     );
+    const victimSessions = await new HubSessions(
+      hub.hub.knex,
+      hub.hub.provider,
+      pino({ level: 'silent' }),
+    ).listFor(victim.accountId);
+    assert.equal(victimSessions.length, 1, 'the victim’s account has only the victim’s session');
     const victimIdentities = await deps.accounts.identitiesOf(victim.accountId);
     assert.deepEqual(
       victimIdentities.map((row) => row.provider),
