@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { WEB_SESSION_COOKIE } from '../../src/http/web-session.js';
 import { describeOnEachDatabase } from '../helpers/databases.js';
 import {
   redeem,
@@ -107,6 +108,33 @@ describeOnEachDatabase('signing in with WeChat through the hub', (db) => {
       assert.match(loginPage.body, new RegExp(`id="login-${id}"[^>]*href="/login/${id}/start`));
     }
     assert.match(loginPage.body, /id="password-login"/, 'phone login is still offered');
+  });
+
+  it('only the upstream login routes set the browser session cookie, httpOnly and lax', async () => {
+    const agent = new UserAgent();
+    const sessionCookies = (response: Response) =>
+      response.headers.getSetCookie().filter((cookie) => cookie.startsWith(WEB_SESSION_COOKIE));
+
+    const { loginPage } = await openLogin(agent);
+    const uid = new URL(loginPage.url).pathname.split('/').at(-1) ?? '';
+    const wechatStart = await agent.request(
+      `${hub.url}/login/wechat-weixuetong/start?interaction=${uid}`,
+    );
+    assert.equal(wechatStart.status, 302);
+    assert.ok(wechatStart.headers.get('location')?.startsWith(wechat.url));
+    const [cookie] = sessionCookies(wechatStart);
+    assert.match(cookie ?? '', /HttpOnly/i);
+    assert.match(cookie ?? '', /SameSite=Lax/i);
+
+    // The session rolls on every response where it is mounted; with the cookie in hand, the
+    // OpenID endpoints and the login page must not touch it.
+    const start = await startAuthorization(app, { prompt: 'login' });
+    const auth = await agent.request(start.url);
+    assert.deepEqual(sessionCookies(auth), [], '/oidc/auth leaves it alone');
+    const page = await agent.request(new URL(auth.headers.get('location') ?? '', hub.url).href);
+    assert.deepEqual(sessionCookies(page), [], 'the login page leaves it alone');
+    const discovery = await agent.request(`${hub.url}/.well-known/openid-configuration`);
+    assert.deepEqual(sessionCookies(discovery), [], 'discovery leaves it alone');
   });
 
   it('a first WeChat login creates an account with the openid and unionid, and the next finds it', async () => {
