@@ -1,29 +1,16 @@
-import {
-  type NextFunction,
-  type Request,
-  type RequestHandler,
-  type Response,
-  Router,
-} from 'express';
+import { type Request, type RequestHandler, type Response, Router } from 'express';
 import passport from 'passport';
 import { z } from 'zod';
-import {
-  decideLogin,
-  type LinkRulesDeps,
-  linkPendingAfterLogin,
-  linkToSignedInAccount,
-  type VerifiedIdentity,
-} from '../accounts/link-rules.js';
+import type { LinkRulesDeps, VerifiedIdentity } from '../accounts/link-rules.js';
 import type { HubConfig } from '../config.js';
-import { readCookie } from '../http/csrf.js';
-import { pickLocale, translator } from '../http/i18n.js';
 import type { SignedIn, SignedInAccount } from '../http/signed-in.js';
 import type { Logger } from '../log.js';
 import type { Provider } from '../oidc/provider.js';
 import type { UpstreamProfile, UpstreamProvider } from './login-provider.js';
 import type { LoginProviders } from './login-providers.js';
-import { upstreamFailurePage } from './upstream-failure-page.js';
-import { fromFailureInfo, translateOidcError, UpstreamLoginError } from './upstream-login-error.js';
+import { upstreamFinishRoutes } from './upstream-finish-routes.js';
+import { fromFailureInfo, UpstreamLoginError } from './upstream-login-error.js';
+import { UpstreamPages } from './upstream-pages.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -45,6 +32,7 @@ type Deps = {
   provider: Provider;
   providers: LoginProviders;
   linkRules: LinkRulesDeps;
+  /** express-session with the hub's store, mounted only on the routes that need it. */
   sessions: RequestHandler;
   signedIn: SignedIn;
   log: Logger;
@@ -60,52 +48,15 @@ const startQuery = z.union([
  * (from the login page, or from the account page to link another provider); the upstream
  * sends it back to `/login/:id/callback`, where the strategy verifies the answer. The
  * identity then travels in the browser session to a route that can act on it: the
- * interaction (whose cookie is scoped to `/interaction/<uid>`), or the signed-in account.
+ * interaction (whose cookie is scoped to `/interaction/<uid>`), or the signed-in account
+ * (`upstream-finish-routes.ts`).
  */
 export function upstreamRoutes(deps: Deps): Router {
   const { provider, providers, linkRules, sessions, signedIn, log } = deps;
   const router = Router();
   const authenticator = new passport.Passport();
 
-  const page = (req: Request) => {
-    const locale = pickLocale(
-      [
-        typeof req.query.lang === 'string' ? req.query.lang : undefined,
-        readCookie(req, 'hub_lang'),
-      ],
-      deps.config.HUB_DEFAULT_LOCALE,
-    );
-    return { locale, t: translator(locale) };
-  };
-
-  function fail(req: Request, res: Response, error: unknown, upstream?: UpstreamProvider) {
-    const failure = asUpstreamError(error);
-    const attempt = req.session?.upstreamAttempt;
-    log.warn(
-      {
-        provider: upstream?.id,
-        reason: failure.reason,
-        detail: failure.detail,
-        err: failure.cause,
-      },
-      'login.upstream_failed',
-    );
-    res
-      .status(failure.status)
-      .type('html')
-      .send(
-        upstreamFailurePage({
-          ...page(req),
-          failure,
-          providerLabel: upstream?.label,
-          backTo: attempt?.interactionUid
-            ? `/interaction/${attempt.interactionUid}`
-            : attempt?.linkAccountId
-              ? '/account'
-              : undefined,
-        }),
-      );
-  }
+  const pages = new UpstreamPages(deps.config.HUB_DEFAULT_LOCALE, log);
 
   /** Runs the provider's strategy; resolves with the profile, or after it redirected. */
   async function authenticate(req: Request, res: Response, upstream: UpstreamProvider) {
@@ -130,7 +81,7 @@ export function upstreamRoutes(deps: Deps): Router {
     const upstream = upstreamOf(req);
     const query = startQuery.safeParse(req.query);
     if (!upstream || !query.success) {
-      res.status(404).type('html').send(notFoundPage(req));
+      pages.notFound(req, res);
       return;
     }
 
@@ -139,25 +90,34 @@ export function upstreamRoutes(deps: Deps): Router {
         if (error) return next(error);
         const { accountId } = res.locals.signedIn as SignedInAccount;
         req.session.upstreamAttempt = { providerId: upstream.id, linkAccountId: accountId };
-        authenticate(req, res, upstream).catch((failure) => fail(req, res, failure, upstream));
+        authenticate(req, res, upstream).catch((failure) =>
+          pages.failure(req, res, failure, upstream),
+        );
       });
       return;
     }
 
     const interactionUid = query.data.interaction;
     if (!(await provider.Interaction.find(interactionUid))) {
-      fail(req, res, new UpstreamLoginError('state_mismatch', 'interaction expired'), upstream);
+      pages.failure(
+        req,
+        res,
+        new UpstreamLoginError('state_mismatch', 'interaction expired'),
+        upstream,
+      );
       return;
     }
     req.session.upstreamAttempt = { providerId: upstream.id, interactionUid };
-    await authenticate(req, res, upstream).catch((failure) => fail(req, res, failure, upstream));
+    await authenticate(req, res, upstream).catch((failure) =>
+      pages.failure(req, res, failure, upstream),
+    );
   });
 
   router.get('/login/:providerId/callback', sessions, async (req, res) => {
     const upstream = upstreamOf(req);
     const attempt = req.session.upstreamAttempt;
     if (!upstream) {
-      res.status(404).type('html').send(notFoundPage(req));
+      pages.notFound(req, res);
       return;
     }
 
@@ -186,122 +146,11 @@ export function upstreamRoutes(deps: Deps): Router {
           : `/login/${upstream.id}/linked`,
       );
     } catch (error) {
-      fail(req, res, error, upstream);
+      pages.failure(req, res, error, upstream);
     }
   });
 
-  router.get('/interaction/:uid/upstream', sessions, async (req, res) => {
-    const result = req.session.upstreamResult;
-    const interaction = await provider.interactionDetails(req, res).catch(() => undefined);
-    const uid = interaction?.uid;
-    if (!result || !uid || uid !== req.params.uid || result.interactionUid !== uid) {
-      fail(req, res, new UpstreamLoginError('state_mismatch', 'no verified login here'));
-      return;
-    }
-    delete req.session.upstreamResult;
-
-    const { identity } = result;
-    const decision = await decideLogin(linkRules, identity, { ip: req.ip });
-    log.info(
-      { provider: identity.providerId, interaction: interaction.uid, decision: decision.kind },
-      'login.upstream_decided',
-    );
-
-    if (decision.kind === 'prove-ownership') {
-      req.session.pendingLink = identity;
-      res.redirect(303, `/interaction/${interaction.uid}/link`);
-      return;
-    }
-    if (decision.kind === 'refused') {
-      res
-        .status(403)
-        .type('html')
-        .send(refusalPage(req, decision, `/interaction/${interaction.uid}`));
-      return;
-    }
-
-    // The proof page sent the parent here to show they own the account their pending
-    // identity points to: a login into exactly that account links it, any other links nothing.
-    const pending = req.session.pendingLink;
-    if (pending) {
-      delete req.session.pendingLink;
-      await linkPendingAfterLogin(linkRules, pending, decision.accountId, {
-        ip: req.ip,
-        via: identity.providerId,
-      });
-    }
-    await provider.interactionFinished(
-      req,
-      res,
-      { login: { accountId: decision.accountId, amr: [identity.providerId], remember: true } },
-      { mergeWithLastSubmission: false },
-    );
-  });
-
-  router.get('/login/:providerId/linked', sessions, signedIn.require(), async (req, res) => {
-    const result = req.session.upstreamResult;
-    const { accountId } = res.locals.signedIn as SignedInAccount;
-    if (!result?.linkAccountId || result.linkAccountId !== accountId) {
-      fail(req, res, new UpstreamLoginError('state_mismatch', 'no link in progress'));
-      return;
-    }
-    delete req.session.upstreamResult;
-
-    const outcome = await linkToSignedInAccount(linkRules, accountId, result.identity, {
-      ip: req.ip,
-    });
-    log.info(
-      { provider: result.identity.providerId, outcome: outcome.kind },
-      'login.upstream_linked',
-    );
-    if (outcome.kind === 'refused') {
-      res
-        .status(409)
-        .type('html')
-        .send(refusalPage(req, outcome, '/account'));
-      return;
-    }
-    res.redirect(303, '/account');
-  });
-
-  function notFoundPage(req: Request) {
-    const { locale, t } = page(req);
-    return upstreamFailurePage({
-      locale,
-      t,
-      failure: new UpstreamLoginError('unavailable', 'unknown provider'),
-      message: t('upstream.unknownProvider'),
-    });
-  }
-
-  function refusalPage(req: Request, refusal: { code: string; message: string }, backTo: string) {
-    const { locale, t } = page(req);
-    return upstreamFailurePage({
-      locale,
-      t,
-      failure: new UpstreamLoginError('refused', refusal.code),
-      message: refusalText(t, refusal),
-      code: refusal.code,
-      backTo,
-    });
-  }
+  router.use(upstreamFinishRoutes({ provider, linkRules, sessions, signedIn, pages, log }));
 
   return router;
-}
-
-function refusalText(t: ReturnType<typeof translator>, refusal: { code: string; message: string }) {
-  const key = `refusal.${refusal.code}`;
-  return key in REFUSAL_KEYS ? t(key as keyof typeof REFUSAL_KEYS) : refusal.message;
-}
-
-const REFUSAL_KEYS = {
-  'refusal.identity_conflict': true,
-  'refusal.identity_taken': true,
-  'refusal.account_disabled': true,
-  'refusal.signup_closed': true,
-} as const;
-
-function asUpstreamError(error: unknown): UpstreamLoginError & { cause?: unknown } {
-  if (error instanceof UpstreamLoginError) return error;
-  return Object.assign(translateOidcError(error), { cause: error });
 }
