@@ -32,7 +32,10 @@ export async function startUpstreamOidc(options: {
   port?: number;
   clients: UpstreamClient[];
   people: UpstreamPerson[];
+  /** How clients authenticate at the token endpoint; the only method the upstream offers. */
+  clientAuth?: 'client_secret_basic' | 'client_secret_post';
 }): Promise<UpstreamOidc> {
+  const clientAuth = options.clientAuth ?? 'client_secret_basic';
   const app = express();
   const server = createServer(app);
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
@@ -46,8 +49,9 @@ export async function startUpstreamOidc(options: {
       redirect_uris: client.redirectUris,
       grant_types: ['authorization_code'],
       response_types: ['code'],
-      token_endpoint_auth_method: 'client_secret_basic',
+      token_endpoint_auth_method: clientAuth,
     })),
+    clientAuthMethods: [clientAuth],
     scopes: ['openid', 'profile', 'phone'],
     claims: {
       openid: ['sub'],

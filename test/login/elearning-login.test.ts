@@ -240,3 +240,56 @@ describeOnEachDatabase('an E-learning-net that is down when the hub starts', (db
     assert.match(again.body, /class="button"\s+id="login-elearning"/, 'the button is available');
   });
 });
+
+describeOnEachDatabase('an E-learning-net that only accepts client_secret_post', (db) => {
+  let hub: TestHub;
+  let upstream: Upstream;
+  let app: TestApp;
+
+  before(async () => {
+    const hubPort = await freePort();
+    upstream = await startUpstreamOidc({
+      clientAuth: 'client_secret_post',
+      clients: [
+        {
+          ...UPSTREAM_CLIENT,
+          redirectUris: [`http://127.0.0.1:${hubPort}/login/elearning/callback`],
+        },
+      ],
+      people: [{ sub: 'post-parent', name: '家长' }],
+    });
+    hub = await startTestHub(
+      db().url,
+      {
+        HUB_SEED_DEMO: 'false',
+        HUB_LOGIN_PROVIDERS: JSON.stringify([elearningProviderConfig(upstream.url)]),
+      },
+      { port: hubPort },
+    );
+    app = await registerTestApp(hub.url, hub.hub.knex);
+  });
+
+  after(async () => {
+    await app?.close();
+    await hub?.close();
+    await upstream?.close();
+  });
+
+  it('is signed in to with the client authentication its metadata offers', async () => {
+    const agent = new UserAgent();
+    const start = await startAuthorization(app);
+    const loginPage = await agent.navigate(start.url, { stopAt: app.redirectUri });
+    assert.doesNotMatch(loginPage.body, /id="password-login"/, 'phone login is not configured');
+
+    const upstreamPage = await clickProvider(agent, loginPage, 'elearning');
+    const done = await answerElearning(agent, upstreamPage, 'post-parent', app.redirectUri);
+    assert.ok(done.stopped, `the login reached the app: ${done.status} ${done.body}`);
+
+    const tokens = await redeem(app, done.url, start);
+    const identity = await hub.hub
+      .knex('identities')
+      .where({ provider: 'elearning', subject: 'post-parent' })
+      .first();
+    assert.equal(tokens.claims()?.sub, identity?.account_id);
+  });
+});
