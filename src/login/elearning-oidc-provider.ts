@@ -12,8 +12,7 @@ import {
 import { UpstreamLoginError } from './upstream-login-error.js';
 
 const LABEL: ProviderLabel = { 'zh-CN': 'E学网', en: 'E-learning-net' };
-const FIRST_RETRY_MS = 5_000;
-const MAX_RETRY_MS = 5 * 60_000;
+const RETRY = { firstMs: 5_000, maxMs: 5 * 60_000 };
 
 /**
  * E-learning-net as an OpenID Connect upstream. The identity it gives is (`<provider id>`,
@@ -26,13 +25,14 @@ const MAX_RETRY_MS = 5 * 60_000;
  */
 export function elearningOidcProvider(
   settings: ElearningOidcConfig,
-  deps: { hubUrl: string; log: Logger },
+  deps: { hubUrl: string; log: Logger; retry?: { firstMs: number; maxMs: number } },
 ): UpstreamProvider {
+  const retry = deps.retry ?? RETRY;
   let strategy: Strategy | undefined;
   let lastProblem = 'not contacted yet';
   let pending: Promise<Strategy> | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
-  let retryMs = FIRST_RETRY_MS;
+  let retryMs = retry.firstMs;
   let closed = false;
 
   async function discover(): Promise<Strategy> {
@@ -93,7 +93,7 @@ export function elearningOidcProvider(
       attempt().catch(() => undefined);
     }, retryMs);
     retryTimer.unref();
-    retryMs = Math.min(retryMs * 2, MAX_RETRY_MS);
+    retryMs = Math.min(retryMs * 2, retry.maxMs);
   }
 
   attempt().catch(() => undefined);
