@@ -107,7 +107,7 @@ export async function proofNeeded(
  * Proof by login: the parent, asked to prove they own the account a pending identity points
  * to, signed in with one of its providers. When that login landed in the candidate account,
  * the pending identity is linked to it; any other account links nothing.
- * Callers: the upstream callback and the phone login, whenever `pendingLink` is set.
+ * The upstream callback calls it whenever the browser has a `pendingLink`.
  */
 export async function linkPendingAfterLogin(
   deps: LinkRulesDeps,
