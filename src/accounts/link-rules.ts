@@ -99,7 +99,7 @@ export async function proofNeeded(
   if (!claimed) return undefined;
   return {
     candidateAccountId: claimed.id,
-    via: await proofMethods(deps, claimed.id, identity.providerId),
+    via: await proofMethods(deps, claimed, identity.providerId),
   };
 }
 
@@ -281,14 +281,17 @@ async function accountHoldingVerifiedPhone(
   return deps.accounts.findByIdentity('phone', identity.phone.number);
 }
 
-/** SMS to the account's phone, then every other configured provider it already has. */
+/**
+ * SMS to the account's phone; its password (`phone`, the phone login provider) when it has
+ * one; then every other configured provider it already has.
+ */
 async function proofMethods(
   deps: LinkRulesDeps,
-  accountId: string,
+  account: Account,
   pendingProviderId: string,
 ): Promise<string[]> {
-  const methods = ['sms'];
-  for (const row of await deps.accounts.identitiesOf(accountId)) {
+  const methods = account.passwordHash ? ['sms', 'phone'] : ['sms'];
+  for (const row of await deps.accounts.identitiesOf(account.id)) {
     const providerId = deps.providerIdFor?.(row.provider);
     if (providerId && providerId !== pendingProviderId && !methods.includes(providerId)) {
       methods.push(providerId);

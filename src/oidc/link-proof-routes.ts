@@ -118,8 +118,9 @@ export function linkProofRoutes(deps: Deps): Router {
           pendingProvider: label(pending.identity.providerId, locale),
           maskedPhone: maskPhoneForDisplay(pending.identity.phone.number),
           providers: pending.via
-            .filter((method) => method !== 'sms')
+            .filter((method) => method !== 'sms' && method !== 'phone')
             .map((id) => ({ id, label: label(id, locale) })),
+          withPassword: pending.via.includes('phone'),
           ...extra,
         }),
       );
@@ -224,6 +225,44 @@ export function linkProofRoutes(deps: Deps): Router {
     const decision = await linkAfterProof(linkRules, pending.candidateAccountId, pending.identity, {
       ip: req.ip,
       via: 'sms',
+    });
+    await finish(req, res, pending, decision);
+  });
+
+  router.post('/interaction/:uid/link/password', deps.sessions, form, async (req, res) => {
+    const pending = await forPost(req, res);
+    if (!pending?.via.includes('phone')) {
+      if (pending) {
+        render(req, res, pending, {
+          status: 404,
+          error: translator(localeOf(req, res))('error.notFound'),
+        });
+      }
+      return;
+    }
+
+    const t = translator(localeOf(req, res));
+    // The phone login's own check, with its per-phone and per-address limits.
+    const checked = await deps.phoneLogin.withPassword({
+      phone: pending.identity.phone.number,
+      password: String(req.body.password ?? ''),
+      ip: req.ip ?? 'unknown',
+    });
+    if (!checked.ok || checked.accountId !== pending.candidateAccountId) {
+      const tooMany = !checked.ok && checked.reason === 'too_many_attempts';
+      if (tooMany) res.set('Retry-After', String(checked.retryAfterSeconds));
+      render(req, res, pending, {
+        status: tooMany ? 429 : 401,
+        error: tooMany
+          ? t('error.tooManyAttempts', { seconds: checked.retryAfterSeconds })
+          : t('error.invalidCredentials'),
+      });
+      return;
+    }
+
+    const decision = await linkAfterProof(linkRules, pending.candidateAccountId, pending.identity, {
+      ip: req.ip,
+      via: 'phone',
     });
     await finish(req, res, pending, decision);
   });

@@ -19,6 +19,7 @@ import {
 } from '../helpers/link-rules-deps.js';
 import { leavePendingLink } from '../helpers/pending-link.js';
 import {
+  createParent,
   redeem,
   registerTestApp,
   startAuthorization,
@@ -452,6 +453,42 @@ describeOnEachDatabase('proving ownership on the link page', (db) => {
     assert.notEqual(landed, accountId);
     assert.deepEqual(await providers(landed), ['wechat-union', 'wechat:wxdemo']);
     assert.deepEqual(await providers(accountId), ['phone', 'wechat-union', 'wechat:wxdemo']);
+  });
+
+  it('links the new provider after the existing account’s password, and not after a wrong one', async () => {
+    const credentials = { phone: freshPhone(), password: 'correct horse proof' };
+    const owner = await createParent(hub.hub.knex, credentials);
+    const agent = new UserAgent();
+    const start = await startAuthorization(app);
+    const login = await agent.navigate(start.url, { stopAt: app.redirectUri });
+    await leavePendingLink(
+      hub,
+      agent,
+      elearningIdentity({ phone: { number: credentials.phone, verified: true } }),
+    );
+    const page = await agent.navigate(`${login.url}/link`);
+
+    const wrong = await submit(agent, page, '/link/password', { password: 'a guess' });
+    assert.equal(wrong.status, 401);
+    assert.deepEqual(await providers(owner.id), ['phone']);
+
+    const done = await submit(agent, wrong, '/link/password', { password: credentials.password });
+    assert.ok(done.stopped, `the parent reached the app (${done.status})`);
+    assert.equal((await redeem(app, done.url, start)).claims()?.sub, owner.id);
+    assert.deepEqual(await providers(owner.id), ['elearning', 'phone']);
+  });
+
+  it('offers no password form for an account without a password', async () => {
+    const { page, agent } = await parentWithPendingElearning();
+    assert.doesNotMatch(page.body, /\/link\/password"/);
+    const { action, fields } = readForm(page.body, '/link/separate');
+
+    const refused = await agent.navigate(
+      new URL(action.replace(/separate$/, 'password'), page.url).href,
+      { form: { ...fields, password: 'anything' }, stopAt: app.redirectUri },
+    );
+
+    assert.equal(refused.status, 404);
   });
 
   it('links nothing on a wrong code', async () => {

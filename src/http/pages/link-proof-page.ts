@@ -12,6 +12,8 @@ export type LinkProofPageModel = {
   maskedPhone: string;
   /** The existing account's other login providers the parent may prove ownership with. */
   providers: Array<{ id: string; label: string }>;
+  /** The existing account has a password, which proves it as well as a code does. */
+  withPassword: boolean;
   smsSent?: boolean;
   error?: string;
   notice?: string;
@@ -19,7 +21,8 @@ export type LinkProofPageModel = {
 
 /**
  * Asks a parent whose verified phone already belongs to a hub account to prove that account
- * is theirs (an SMS code to its phone, or a login with one of its providers) before the new
+ * is theirs (an SMS code to its phone, its password, or a login with one of its providers)
+ * before the new
  * provider is linked to it, or to create a separate account instead.
  */
 export function linkProofPage(model: LinkProofPageModel): string {
@@ -67,6 +70,28 @@ export function linkProofPage(model: LinkProofPageModel): string {
           : ''
       }
     </div>
+    ${
+      model.withPassword
+        ? html`<form
+            class="card"
+            method="post"
+            action="${base}/link/password"
+            id="prove-by-password"
+          >
+            <h2>${t('link.passwordHeading')}</h2>
+            <input type="hidden" name="csrf" value="${csrfToken}" />
+            <label for="link-password">${t('login.password')}</label>
+            <input
+              id="link-password"
+              name="password"
+              type="password"
+              autocomplete="current-password"
+              required
+            />
+            <button type="submit">${t('link.verify')}</button>
+          </form>`
+        : ''
+    }
     ${
       providerLinks.length
         ? html`<div class="card" id="prove-by-login">
