@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
 
 export async function up(knex: Knex): Promise<void> {
-  // The account page lists a parent's hub sessions and the grants of their apps; the payload
-  // is JSON, so the owner is copied into an indexed column to find them without a scan.
+  // The account page lists a parent's hub sessions; the payload is JSON, so the adapter copies
+  // its owner into an indexed column to find them without a scan. Existing sessions and grants
+  // are filled in below; older codes and tokens expire soon and are left without an owner.
   await knex.schema.alterTable('oidc_payloads', (table) => {
     table.string('account_id', 36).nullable();
     table.index(['account_id', 'model']);
