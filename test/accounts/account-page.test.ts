@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import * as oidc from 'openid-client';
 import { linkToSignedInAccount } from '../../src/accounts/link-rules.js';
 import { maskSubject } from '../../src/accounts/masking.js';
+import { openDatabase } from '../../src/db/knex.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import * as accountLinks from '../../src/db/migrations/006-account-links.js';
 import { translator } from '../../src/http/i18n.js';
 import { describeOnEachDatabase } from '../helpers/databases.js';
 import { signInToHub } from '../helpers/hub-pages.js';
@@ -404,5 +407,32 @@ describeOnEachDatabase('linking E-learning-net from the account page', (db) => {
       .where({ subject_account_id: secondAccount.id, action: 'link.refused' })
       .first();
     assert.equal(JSON.parse(audit.detail).code, 'identity_taken');
+  });
+});
+
+describeOnEachDatabase('sessions saved before the account-links migration', (db) => {
+  it('are found by their owner once the migration has run', async () => {
+    const knex = openDatabase(db().url);
+    try {
+      await migrateToLatest(knex);
+      await accountLinks.down(knex);
+      const payload = { kind: 'Session', jti: 'old-session', uid: 'old-uid', accountId: 'acc-1' };
+      await knex('oidc_payloads').insert({
+        model: 'Session',
+        id: 'old-session',
+        payload: JSON.stringify(payload),
+        uid: 'old-uid',
+        expires_at: Date.now() + 60_000,
+      });
+
+      await accountLinks.up(knex);
+
+      const row = await knex('oidc_payloads')
+        .where({ model: 'Session', id: 'old-session' })
+        .first();
+      assert.equal(row.account_id, 'acc-1');
+    } finally {
+      await knex.destroy();
+    }
   });
 });
