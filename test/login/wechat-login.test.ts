@@ -8,7 +8,7 @@ import {
   type TestApp,
   UserAgent,
 } from '../helpers/relying-party.js';
-import { capturingLogger, startTestHub, type TestHub } from '../helpers/test-hub.js';
+import { capturingLogger, freePort, startTestHub, type TestHub } from '../helpers/test-hub.js';
 import { answerWechat, clickProvider, failureCode } from '../helpers/upstream-login.js';
 import {
   type StandinApp,
@@ -287,5 +287,59 @@ describeOnEachDatabase('signing in with WeChat through the hub', (db) => {
     for (const secret of [WEIXUETONG.appSecret, code, accessToken]) {
       assert.ok(!lines.includes(secret), 'a secret value reached the log');
     }
+  });
+});
+
+describeOnEachDatabase('a WeChat login across two hub processes', (db) => {
+  let wechat: Awaited<ReturnType<typeof startWechatStandin>>;
+  let one: TestHub;
+  let two: TestHub;
+  let app: TestApp;
+
+  before(async () => {
+    wechat = await startWechatStandin([WEIXUETONG]);
+    const port = await freePort();
+    // Both answer for one public URL, as behind a load balancer, on one database.
+    const env = {
+      HUB_SEED_DEMO: 'false',
+      HUB_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      HUB_LOGIN_PROVIDERS: JSON.stringify([wechatProviderConfig(wechat.url, WEIXUETONG)]),
+    };
+    one = await startTestHub(db().url, env, { port });
+    two = await startTestHub(db().url, env);
+    app = await registerTestApp(one.url, one.hub.knex);
+  });
+
+  after(async () => {
+    await app?.close();
+    await two?.close();
+    await one?.close();
+    await wechat?.close();
+  });
+
+  it('is started on one process and finished on the other', async () => {
+    const agent = new UserAgent();
+    const start = await startAuthorization(app);
+    const loginPage = await agent.navigate(start.url, { stopAt: app.redirectUri });
+    const authorize = await clickProvider(agent, loginPage, 'wechat-weixuetong');
+    const back = await answerWechat(agent, authorize, {
+      person: 'travelling-parent',
+      stopAt: `${one.url}/login/`,
+    });
+    assert.ok(back.stopped);
+
+    // The balancer sends the callback to process two, with the same browser cookies.
+    const hostOne = new URL(one.url).host;
+    const hostTwo = new URL(two.url).host;
+    for (const [name, value] of agent.cookies(hostOne)) agent.cookies(hostTwo).set(name, value);
+    const callback = new URL(back.url);
+    callback.host = hostTwo;
+    const done = await agent.navigate(callback.href, { stopAt: app.redirectUri });
+
+    assert.ok(done.stopped, `the login reached the app: ${done.status} ${done.body}`);
+    const tokens = await redeem(app, done.url, start);
+    const openid = wechat.standin.openidOf(WEIXUETONG.appId, 'travelling-parent');
+    const identity = await one.hub.knex('identities').where({ subject: openid }).first();
+    assert.equal(tokens.claims()?.sub, identity?.account_id);
   });
 });
