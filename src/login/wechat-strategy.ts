@@ -76,8 +76,9 @@ export class WechatStrategy {
     if (!code) throw new UpstreamLoginError('refused', 'the parent refused WeChat authorisation');
 
     const token = await this.api.exchangeCode(code);
-    // A "snapshot" user browses a page preview without a real WeChat account behind it; its
-    // openid belongs to nobody. https://developers.weixin.qq.com/community/develop/doc/000c2424654c40bd9c960e71e5b009
+    // In "snapshot page" mode WeChat shows a preview without asking the parent, and the
+    // openid, unionid and nickname belong to a virtual account, not to them.
+    // https://developers.weixin.qq.com/community/develop/doc/000c2c34068880629ced91a2f56001
     if (Number(token.is_snapshotuser) === 1) {
       throw new UpstreamLoginError('snapshot_user', 'WeChat snapshot (virtual) user');
     }
