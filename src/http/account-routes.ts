@@ -14,7 +14,12 @@ import type { SignedIn, SignedInAccount } from './signed-in.js';
 
 /** What the account page needs of the login providers: their labels and identity kinds. */
 type ProviderList = {
-  all: Array<{ id: string; kind: string; label: { 'zh-CN': string; en: string } }>;
+  all: Array<{
+    id: string;
+    kind: string;
+    label: { 'zh-CN': string; en: string };
+    availability?: () => { available: boolean };
+  }>;
   providerIdFor(identityProvider: string): string | undefined;
 };
 
@@ -93,7 +98,11 @@ export function accountRoutes(deps: Deps): Router {
           })),
           linkable: deps.providers.all
             .filter((entry) => entry.kind !== 'phone')
-            .map((entry) => ({ id: entry.id, label: entry.label[locale] })),
+            .map((entry) => ({
+              id: entry.id,
+              label: entry.label[locale],
+              available: entry.availability?.().available ?? true,
+            })),
           sessions: sessions.map((session) => ({
             id: session.id,
             loginAt: session.loginAt,

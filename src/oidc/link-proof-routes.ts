@@ -18,7 +18,13 @@ import type { Logger } from '../log.js';
 import type { PhoneLogin } from '../login/phone-login.js';
 import type { Provider } from './provider.js';
 
-type ProviderLabels = { all: Array<{ id: string; label: { 'zh-CN': string; en: string } }> };
+type ProviderLabels = {
+  all: Array<{
+    id: string;
+    label: { 'zh-CN': string; en: string };
+    availability?: () => { available: boolean };
+  }>;
+};
 
 type Deps = {
   config: HubConfig;
@@ -64,6 +70,11 @@ export function linkProofRoutes(deps: Deps): Router {
 
   function label(providerId: string, locale: Locale): string {
     return deps.providers.all.find((entry) => entry.id === providerId)?.label[locale] ?? providerId;
+  }
+
+  function available(providerId: string): boolean {
+    const entry = deps.providers.all.find((candidate) => candidate.id === providerId);
+    return entry?.availability?.().available ?? true;
   }
 
   function expired(req: Request, res: Response, status = 400) {
@@ -119,7 +130,7 @@ export function linkProofRoutes(deps: Deps): Router {
           maskedPhone: maskPhoneForDisplay(pending.identity.phone.number),
           providers: pending.via
             .filter((method) => method !== 'sms' && method !== 'phone')
-            .map((id) => ({ id, label: label(id, locale) })),
+            .map((id) => ({ id, label: label(id, locale), available: available(id) })),
           withPassword: pending.via.includes('phone'),
           ...extra,
         }),

@@ -436,3 +436,35 @@ describeOnEachDatabase('sessions saved before the account-links migration', (db)
     }
   });
 });
+
+describeOnEachDatabase('the account page while E-learning-net is down', (db) => {
+  let hub: TestHub;
+
+  before(async () => {
+    const nobody = await freePort();
+    hub = await startTestHub(db().url, {
+      HUB_SEED_DEMO: 'false',
+      HUB_LOGIN_PROVIDERS: JSON.stringify([
+        { id: 'phone', kind: 'phone' },
+        elearningProviderConfig(`http://127.0.0.1:${nobody}`),
+      ]),
+    });
+  });
+
+  after(async () => {
+    await hub?.close();
+  });
+
+  it('shows its link button greyed as unavailable, still a link a click retries', async () => {
+    const credentials = { phone: freshPhone(), password: 'correct horse down' };
+    await createParent(hub.hub.knex, credentials);
+    const agent = await signInToHub(hub.url, credentials, '/account');
+
+    const page = await agent.navigate(`${hub.url}/account`);
+
+    assert.match(
+      page.body,
+      /class="button unavailable"\s+href="\/login\/elearning\/start\?link=1"/,
+    );
+  });
+});

@@ -15,7 +15,8 @@ export type AccountPageModel = {
     /** A unionid only backs up the WeChat openids, so it has no button of its own. */
     unlinkable: boolean;
   }>;
-  linkable: Array<{ id: string; label: string }>;
+  /** Upstream providers to link; one that is down stays a greyed link a click retries. */
+  linkable: Array<{ id: string; label: string; available: boolean }>;
   sessions: Array<{
     id: string;
     loginAt: number | null;
@@ -56,8 +57,14 @@ export function accountPage(model: AccountPageModel): string {
 
   const linkButtons = model.linkable.map(
     (provider) =>
-      html`<a class="button" href="/login/${provider.id}/start?link=1"
-        >${t('account.linkWith', { provider: provider.label })}</a
+      html`<a
+        class="button${provider.available ? '' : ' unavailable'}"
+        href="/login/${provider.id}/start?link=1"
+        >${
+          provider.available
+            ? t('account.linkWith', { provider: provider.label })
+            : t('login.unavailable', { provider: provider.label })
+        }</a
       >`,
   );
 

@@ -11,7 +11,7 @@ export type LinkProofPageModel = {
   /** The existing account's phone, masked: +86 138****8000. */
   maskedPhone: string;
   /** The existing account's other login providers the parent may prove ownership with. */
-  providers: Array<{ id: string; label: string }>;
+  providers: Array<{ id: string; label: string; available: boolean }>;
   /** The existing account has a password, which proves it as well as a code does. */
   withPassword: boolean;
   smsSent?: boolean;
@@ -30,13 +30,18 @@ export function linkProofPage(model: LinkProofPageModel): string {
   const base = `/interaction/${encodeURIComponent(model.uid)}`;
   const phone = model.maskedPhone;
 
+  // A provider that is down stays a greyed link: a click retries it and explains if it is not.
   const providerLinks = model.providers.map(
     (provider) =>
       html`<p>
         <a
-          class="button"
+          class="button${provider.available ? '' : ' unavailable'}"
           href="/login/${provider.id}/start?interaction=${encodeURIComponent(model.uid)}"
-          >${t('link.byProvider', { provider: provider.label })}</a
+          >${
+            provider.available
+              ? t('link.byProvider', { provider: provider.label })
+              : t('login.unavailable', { provider: provider.label })
+          }</a
         >
       </p>`,
   );
