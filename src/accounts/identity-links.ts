@@ -115,7 +115,7 @@ export class IdentityLinks {
           subjectAccountId: accountId,
           provider: context.providerId,
           ip: context.ip,
-          detail: { identityProvider: row.provider },
+          detail: { identityProvider: row.provider, via: context.via },
         });
       }
       return { ok: true, removed: removed.map((row) => row.provider) };

@@ -158,7 +158,10 @@ describeOnEachDatabase('the account page', (db) => {
       .first();
     assert.equal(audit.actor_account_id, parent.accountId);
     assert.ok(audit.ip, 'the address is recorded');
-    assert.equal(JSON.parse(audit.detail).identityProvider, 'elearning');
+    assert.deepEqual(JSON.parse(audit.detail), {
+      identityProvider: 'elearning',
+      via: 'account-page',
+    });
   });
 
   it('refuses to unlink the last way to sign in, with a message that says what to do', async () => {
