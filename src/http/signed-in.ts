@@ -90,7 +90,7 @@ export class SignedIn {
     if (!session.accountId) return undefined;
 
     const account = await this.deps.accounts.findById(session.accountId);
-    if (!account || account.status !== 'active') return undefined;
+    if (account?.status !== 'active') return undefined;
     return { accountId: account.id, role: account.role, sessionUid: session.uid };
   }
 

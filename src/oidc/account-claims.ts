@@ -8,7 +8,7 @@ import type { AccountStore } from '../accounts/account-store.js';
 export function createFindAccount(accounts: AccountStore): FindAccount {
   return async (_ctx, sub): Promise<OidcAccount | undefined> => {
     const account = await accounts.findById(sub);
-    if (!account || account.status !== 'active') return undefined;
+    if (account?.status !== 'active') return undefined;
 
     return {
       accountId: account.id,
