@@ -3,6 +3,7 @@ import * as accounts from './migrations/001-accounts.js';
 import * as oidc from './migrations/002-oidc.js';
 import * as login from './migrations/003-login.js';
 import * as jobs from './migrations/004-jobs.js';
+import * as institutionsAndRecord from './migrations/007-institutions-and-record.js';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -13,6 +14,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['002-oidc', oidc],
   ['003-login', login],
   ['004-jobs', jobs],
+  ['007-institutions-and-record', institutionsAndRecord],
 ];
 
 const source: Knex.MigrationSource<[string, Migration]> = {
