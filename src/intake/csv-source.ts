@@ -83,10 +83,12 @@ function score(header: Header): number {
 
 function firstRows(text: string, delimiter: string): SheetRow[] {
   try {
+    // A broken record further down is the rows' business; the header above it still counts.
     const records: string[][] = parseSync(text, {
       ...CSV_OPTIONS,
       delimiter,
       to: HEADER_SCAN_ROWS,
+      skip_records_with_error: true,
     });
     return records.map((record, index) => ({ rowNumber: index + 1, cells: record.map(textCell) }));
   } catch {

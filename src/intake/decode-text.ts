@@ -110,6 +110,9 @@ function strictUtf8(): Transform {
       lines += text.split('\n').length - 1;
       return text;
     } catch {
+      // Where in the chunk: the lenient decoder marks the first bad byte with U+FFFD.
+      const lenient = new TextDecoder('utf-8').decode(bytes);
+      lines += lenient.slice(0, Math.max(lenient.indexOf('\uFFFD'), 0)).split('\n').length - 1;
       return new IntakeFileError(
         'file_encoding_mixed',
         `The file is UTF-8 until line ${lines + 1}, where another encoding starts. ` +

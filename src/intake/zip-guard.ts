@@ -51,7 +51,7 @@ export function zipFailure(error: unknown): IntakeFileError {
   if (error instanceof IntakeFileError) return error;
   const message = error instanceof Error ? error.message : String(error);
 
-  if (/end of central directory record signature not found/.test(message)) {
+  if (/end of central directory record signature not found/i.test(message)) {
     return new IntakeFileError(
       'file_truncated',
       'The workbook is incomplete: its end is missing, as when a download or copy is cut off. ' +
