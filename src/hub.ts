@@ -1,6 +1,7 @@
 import { type Express, Router } from 'express';
 import { AccountStore } from './accounts/account-store.js';
 import { AuditLog } from './accounts/audit-log.js';
+import { attendanceRouters } from './admin/attendance-routers.js';
 import type { HubConfig } from './config.js';
 import { type Knex, openDatabase } from './db/knex.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -18,12 +19,14 @@ import { AppStore } from './oidc/app-store.js';
 import { hubSecret } from './oidc/hub-secrets.js';
 import { interactionRoutes } from './oidc/interaction-routes.js';
 import { createProvider, type Provider } from './oidc/provider.js';
+import { AttendanceIntake } from './record/attendance-intake.js';
 
 export type Hub = {
   app: Express;
   knex: Knex;
   provider: Provider;
   signedIn: SignedIn;
+  intake: AttendanceIntake;
   demo?: DemoSeed;
   close(): Promise<void>;
 };
@@ -69,9 +72,11 @@ export async function createHub(
       secureCookies: secure,
       log,
     });
+    const intake = await AttendanceIntake.create(knex, config, log);
     const routers = [
       interactionRoutes({ config, provider, phoneLogin, csrf, log }),
       signedIn.router,
+      ...attendanceRouters({ config, intake, provider, signedIn, csrf, accounts, audit }),
     ];
 
     let demo: DemoSeed | undefined;
@@ -99,7 +104,13 @@ export async function createHub(
       routers,
       demoApps: demo?.apps ?? [],
     });
-    return { app, knex, provider, signedIn, demo, close: () => knex.destroy() };
+    // Picks up queued submissions, and those a crashed process left half done.
+    intake.queue.start();
+    const close = async () => {
+      await intake.queue.stop();
+      await knex.destroy();
+    };
+    return { app, knex, provider, signedIn, intake, demo, close };
   } catch (error) {
     await knex.destroy();
     throw error;
