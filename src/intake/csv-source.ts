@@ -1,9 +1,9 @@
-import { pipeline } from 'node:stream';
+import { pipeline, Transform } from 'node:stream';
 import { parse, CsvError, type Options as CsvOptions } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import type { AttendanceFile, IntakeLimits, OpenOptions } from './attendance-file.js';
 import { type SheetRow, textCell } from './cell.js';
-import { decodedText, decodePrefix, detectEncoding } from './decode-text.js';
+import { decodedText, decodePrefix, detectEncoding, type TextEncoding } from './decode-text.js';
 import {
   type Header,
   checkRequiredColumns,
@@ -109,25 +109,44 @@ async function refuseOtherEncodings(path: string, options: OpenOptions): Promise
   }
 }
 
-/** Every record with its row number as Excel shows it: a quoted line break stays in its row. */
-async function* csvRows(
-  path: string,
-  encoding: Parameters<typeof decodedText>[1],
-  delimiter: string,
-) {
+/**
+ * Every record with its row number as Excel shows it (a quoted line break stays in its row),
+ * in batches: one await per record would cost more than parsing it.
+ */
+async function* csvRows(path: string, encoding: TextEncoding, delimiter: string) {
   const parser = parse({ ...CSV_OPTIONS, delimiter });
-  pipeline(decodedText(path, encoding), parser, () => {});
+  const batches = pipeline(decodedText(path, encoding), parser, inBatches(), () => {});
   let rowNumber = 0;
 
   try {
-    for await (const record of parser as AsyncIterable<string[]>) {
-      rowNumber += 1;
-      yield { rowNumber, cells: record.map(textCell) } satisfies SheetRow;
+    for await (const records of batches as AsyncIterable<string[][]>) {
+      yield records.map((record): SheetRow => ({
+        rowNumber: ++rowNumber,
+        cells: record.map(textCell),
+      }));
     }
   } catch (error) {
-    if (error instanceof CsvError) throw malformed(error, rowNumber + 1);
+    if (error instanceof CsvError) throw malformed(error, parser.info.records + 1);
     throw error;
   }
+}
+
+function inBatches(size = 512): Transform {
+  let batch: unknown[] = [];
+
+  return new Transform({
+    objectMode: true,
+    transform(record, _encoding, done) {
+      batch.push(record);
+      if (batch.length < size) return done();
+      const full = batch;
+      batch = [];
+      done(null, full);
+    },
+    flush(done) {
+      done(null, batch.length ? batch : undefined);
+    },
+  });
 }
 
 function malformed(error: CsvError, rowNumber: number): IntakeFileError {

@@ -107,12 +107,12 @@ function strictUtf8(): Transform {
   const decode = (bytes: Buffer | undefined, stream: boolean): string | Error => {
     try {
       const text = decoder.decode(bytes, { stream });
-      lines += text.split('\n').length - 1;
+      lines += countLines(text);
       return text;
     } catch {
       // Where in the chunk: the lenient decoder marks the first bad byte with U+FFFD.
       const lenient = new TextDecoder('utf-8').decode(bytes);
-      lines += lenient.slice(0, Math.max(lenient.indexOf('\uFFFD'), 0)).split('\n').length - 1;
+      lines += countLines(lenient.slice(0, Math.max(lenient.indexOf('\uFFFD'), 0)));
       return new IntakeFileError(
         'file_encoding_mixed',
         `The file is UTF-8 until line ${lines + 1}, where another encoding starts. ` +
@@ -132,4 +132,10 @@ function strictUtf8(): Transform {
       done(text instanceof Error ? text : null, text instanceof Error ? undefined : text);
     },
   });
+}
+
+function countLines(text: string): number {
+  let lines = 0;
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lines++;
+  return lines;
 }

@@ -1,3 +1,4 @@
+import { memoByText } from './memo.js';
 import type { Cell } from './cell.js';
 
 export type DateTime = { date: string; time?: string };
@@ -17,11 +18,14 @@ const DAY_MS = 86_400_000;
 export function parseDate(cell: Cell, date1904 = false): Parsed<DateTime> {
   if (cell.value instanceof Date) return fromUtcDate(cell.value);
   if (typeof cell.value === 'number') return fromSerial(cell.value, date1904);
+  return parseDateText(cell.text);
+}
 
-  const text = cell.text.normalize('NFKC').trim();
+const parseDateText = memoByText((typed: string): Parsed<DateTime> => {
+  const text = typed.normalize('NFKC').trim();
   const [datePart = '', ...rest] = text.split(/\s+|T/);
   const timeText = rest.join(' ');
-  const date = parseDateText(datePart);
+  const date = parseDay(datePart);
 
   if (!date.ok) return date;
   if (!timeText) return { ok: true, value: { date: date.value } };
@@ -29,9 +33,9 @@ export function parseDate(cell: Cell, date1904 = false): Parsed<DateTime> {
   const time = parseTime({ text: timeText });
   if (!time.ok) return { ok: false, message: `"${text}" has a date but an unreadable time` };
   return { ok: true, value: { date: date.value, time: time.value } };
-}
+});
 
-function parseDateText(text: string): Parsed<string> {
+function parseDay(text: string): Parsed<string> {
   let match = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?$/.exec(text);
   if (match) return ymd(text, match[1], match[2], match[3]);
 
@@ -117,8 +121,11 @@ function mapDate(parsed: Parsed<DateTime>): Parsed<string> {
 export function parseTime(cell: Cell): Parsed<string> {
   if (cell.value instanceof Date) return { ok: true, value: isoTime(toMinute(cell.value)) };
   if (typeof cell.value === 'number') return fromFraction(cell.value);
+  return parseTimeText(cell.text);
+}
 
-  const text = cell.text.normalize('NFKC').trim();
+const parseTimeText = memoByText((typed: string): Parsed<string> => {
+  const text = typed.normalize('NFKC').trim();
   const afternoon = /^(下午|晚上)|\s*pm$/i.test(text);
   const bare = text.replace(/^(上午|下午|中午|晚上)|\s*[ap]m$/gi, '');
   const match = /^(\d{1,2})(?::(\d{2})(?::(\d{2}))?|点(?:(\d{1,2})分?|半)?)$/.exec(bare);
@@ -134,7 +141,7 @@ export function parseTime(cell: Cell): Parsed<string> {
 
   if (hours > 23 || minutes > 59) return { ok: false, message: `"${text}" is not a time of day` };
   return { ok: true, value: `${pad(hours)}:${pad(minutes)}` };
-}
+});
 
 function fromFraction(fraction: number): Parsed<string> {
   if (!(fraction >= 0 && fraction < 1)) {

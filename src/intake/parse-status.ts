@@ -1,4 +1,5 @@
 import type { AttendanceStatus } from './attendance-file.js';
+import { memoByText } from './memo.js';
 
 // The words attendance systems and staff use. Anything else is refused rather than guessed,
 // because a wrong status would earn or cost a parent points.
@@ -27,10 +28,10 @@ const STATUS_WORDS: Record<string, AttendanceStatus> = {
   事假: 'excused',
 };
 
-export function parseStatus(text: string): AttendanceStatus | null {
+export const parseStatus = memoByText((text: string): AttendanceStatus | null => {
   const word = text.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
   return STATUS_WORDS[word] ?? null;
-}
+});
 
 /** The accepted words, for the message of an unknown status. */
 export const STATUS_HELP =

@@ -16,34 +16,35 @@ export type RowOptions = {
  * are not data rows: spreadsheets end with them and nobody means them.
  */
 export async function* parsedRows(
-  sheetRows: AsyncIterable<SheetRow>,
+  batches: AsyncIterable<SheetRow[]>,
   header: Header,
   options: RowOptions,
 ): AsyncGenerator<ParsedRow> {
   let dataRows = 0;
 
-  for await (const { rowNumber, cells } of sheetRows) {
-    if (rowNumber <= header.rowNumber || cells.every((cell) => !cell.text.trim())) continue;
+  for await (const batch of batches)
+    for (const { rowNumber, cells } of batch) {
+      if (rowNumber <= header.rowNumber || cells.every((cell) => !cell.text.trim())) continue;
 
-    dataRows += 1;
-    if (dataRows > options.limits.maxRows) throw tooManyRows(options.limits.maxRows);
+      dataRows += 1;
+      if (dataRows > options.limits.maxRows) throw tooManyRows(options.limits.maxRows);
 
-    const raw: Record<string, string> = {};
-    cells.forEach((cell, index) => {
-      raw[header.keys[index] ?? `(${columnLetter(index + 1)})`] = cell.text;
-    });
+      const raw: Record<string, string> = {};
+      cells.forEach((cell, index) => {
+        raw[header.keys[index] ?? `(${columnLetter(index + 1)})`] = cell.text;
+      });
 
-    const extra = cells.slice(header.keys.length).filter((cell) => cell.text.trim()).length;
-    if (options.rejectWideRows && extra > 0) {
-      const message =
-        `the row has ${cells.length} cells but the header has ${header.keys.length}; ` +
-        'a comma inside a value needs quotes';
-      yield { rowNumber, raw, ok: false, rejection: { code: 'row_too_long', message } };
-      continue;
+      const extra = cells.slice(header.keys.length).filter((cell) => cell.text.trim()).length;
+      if (options.rejectWideRows && extra > 0) {
+        const message =
+          `the row has ${cells.length} cells but the header has ${header.keys.length}; ` +
+          'a comma inside a value needs quotes';
+        yield { rowNumber, raw, ok: false, rejection: { code: 'row_too_long', message } };
+        continue;
+      }
+
+      yield { rowNumber, raw, ...validateRow(cells, header.indexes, options.date1904?.()) };
     }
-
-    yield { rowNumber, raw, ...validateRow(cells, header.indexes, options.date1904?.()) };
-  }
 }
 
 function tooManyRows(maxRows: number): IntakeFileError {

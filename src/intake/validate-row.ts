@@ -140,7 +140,9 @@ class RowCells {
   optional(field: AttendanceField): Cell | undefined {
     const index = this.columns[field];
     const cell = index === undefined ? undefined : this.cells[index];
-    if (!cell || BLANKS.has(cell.text.trim().toLowerCase())) return undefined;
+    if (!cell || (cell.text.length <= 6 && BLANKS.has(cell.text.trim().toLowerCase()))) {
+      return undefined;
+    }
 
     if (cell.text.length > MAX_TEXT) {
       reject('value_too_long', field, `the ${field} cell holds over ${MAX_TEXT} characters`);

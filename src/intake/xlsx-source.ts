@@ -17,8 +17,8 @@ export async function openXlsxSource(
   const top: SheetRow[] = [];
 
   try {
-    for await (const row of workbook.rows()) {
-      top.push(row);
+    for await (const rows of workbook.rows()) {
+      top.push(...rows);
       if (top.length >= HEADER_SCAN_ROWS) break;
     }
   } finally {

@@ -18,19 +18,23 @@ type StreamingParts = {
   _parseWorkbook(entry: Readable): Promise<void>;
   _parseStyles(entry: Readable): Promise<void>;
   _parseSharedStrings(entry: Readable): AsyncIterable<unknown>;
-  _parseWorksheet(entry: Readable, sheetNo: string): Iterable<{ value: AsyncIterable<ExcelRow> }>;
+  _parseWorksheet(entry: Readable, sheetNo: string): Iterable<{ value: SheetEvents }>;
   model?: { sheets?: Array<{ name: string; rId: string; state?: string }> };
   workbookRels?: Array<{ Id: string; Target: string }>;
   properties?: { model?: { date1904?: boolean } };
 };
 
 type ExcelRow = { number: number; values: unknown[] };
+type SheetEvents = {
+  parse(): AsyncIterable<Array<{ eventType: string; value: ExcelRow }>>;
+};
 
 export type Workbook = {
   sheets: string[];
   sheet: string;
   date1904: boolean;
-  rows(): AsyncGenerator<SheetRow>;
+  /** The sheet's rows, in batches as the XML parser produces them. */
+  rows(): AsyncGenerator<SheetRow[]>;
   close(): void;
 };
 
@@ -51,9 +55,9 @@ export async function openWorkbook(
 }
 
 async function readParts(path: string, { zip, entries }: GuardedZip, sheetName?: string) {
-  const open = (name: string) => {
+  const open = async (name: string) => {
     const entry = entries.get(name);
-    return entry ? zip.openReadStreamPromise(entry) : null;
+    return entry ? utf8(await zip.openReadStreamPromise(entry)) : null;
   };
   const parts = new ExcelJS.stream.xlsx.WorkbookReader(path, {
     sharedStrings: 'cache',
@@ -97,11 +101,14 @@ async function readParts(path: string, { zip, entries }: GuardedZip, sheetName?:
     date1904: parts.properties?.model?.date1904 === true,
     close: () => zip.close(),
     async *rows() {
-      const stream = await zip.openReadStreamPromise(sheetEntry);
+      const stream = utf8(await zip.openReadStreamPromise(sheetEntry));
 
       try {
         for (const { value: sheet } of parts._parseWorksheet(stream, '1')) {
-          for await (const row of sheet) yield sheetRow(row);
+          for await (const events of sheet.parse()) {
+            const rows = events.filter((event) => event.eventType === 'row');
+            if (rows.length) yield rows.map((event) => sheetRow(event.value));
+          }
         }
       } catch (error) {
         throw zipFailure(error);
@@ -110,6 +117,12 @@ async function readParts(path: string, { zip, entries }: GuardedZip, sheetName?:
       }
     },
   };
+}
+
+// exceljs decodes each chunk on its own, which splits a Chinese character that straddles two
+// chunks into replacement characters; a stream that decodes itself keeps characters whole.
+function utf8(stream: Readable): Readable {
+  return stream.setEncoding('utf8');
 }
 
 function sheetPath(parts: StreamingParts, rId: string): string {
