@@ -7,7 +7,8 @@ export type Cell = { text: string; value?: number | Date };
 /** One row of the sheet with its number as Excel shows it. */
 export type SheetRow = { rowNumber: number; cells: Cell[] };
 
-export const textCell = (text: string): Cell => ({ text });
+// trim() also takes the full-width space (U+3000) that Chinese input methods type.
+export const textCell = (text: string): Cell => ({ text: text.trim() });
 
 /** Excel's column letters, for naming a column without a header: 1 → A, 27 → AA. */
 export function columnLetter(index: number): string {

@@ -18,6 +18,7 @@ import { parsedRows } from './parsed-rows.js';
 const DELIMITERS = [',', ';', '\t'];
 
 const CSV_OPTIONS: CsvOptions = {
+  bom: true,
   relax_column_count: true,
   relax_quotes: true,
   trim: true,

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { pipeline, Transform, type Readable } from 'node:stream';
-import { isAscii } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
 import { IntakeFileError } from './intake-error.js';
 
@@ -86,12 +86,17 @@ export async function decodePrefix(path: string, encoding: string, bytes = 256 *
   }
 }
 
-/** The file as a stream of text; a read or decoding error ends it with that error. */
+/**
+ * The file for the CSV parser: GB18030 decoded to text, UTF-8 passed on as checked bytes (the
+ * parser decodes each field itself, so decoding here would only be undone). A read or
+ * decoding error ends the stream with that error.
+ */
 export function decodedText(path: string, encoding: TextEncoding): Readable {
   const bytes = createReadStream(path, { highWaterMark: 256 * 1024 });
-  const decoder =
-    encoding === 'gb18030' ? (iconv.decodeStream('gb18030') as Transform) : strictUtf8();
 
+  if (encoding !== 'gb18030') return pipeline(bytes, strictUtf8(), () => {});
+
+  const decoder = iconv.decodeStream('gb18030') as Transform;
   decoder.setEncoding('utf8');
   return pipeline(bytes, decoder, () => {});
 }
@@ -101,41 +106,42 @@ export function decodedText(path: string, encoding: TextEncoding): Readable {
  * is refused, naming the line, instead of filling names with replacement characters.
  */
 function strictUtf8(): Transform {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let carried = Buffer.alloc(0);
   let lines = 0;
 
-  const decode = (bytes: Buffer | undefined, stream: boolean): string | Error => {
-    try {
-      const text = decoder.decode(bytes, { stream });
-      lines += countLines(text);
-      return text;
-    } catch {
-      // Where in the chunk: the lenient decoder marks the first bad byte with U+FFFD.
-      const lenient = new TextDecoder('utf-8').decode(bytes);
-      lines += countLines(lenient.slice(0, Math.max(lenient.indexOf('\uFFFD'), 0)));
-      return new IntakeFileError(
-        'file_encoding_mixed',
-        `The file is UTF-8 until line ${lines + 1}, where another encoding starts. ` +
-          'Save the whole file again as "CSV UTF-8".',
-        `文件在第 ${lines + 1} 行之前是 UTF-8，之后换成了其他编码。请将整个文件重新另存为“CSV UTF-8”。`,
-      );
+  const check = (bytes: Buffer): Error | null => {
+    if (isUtf8(bytes)) {
+      lines += countLines(bytes);
+      return null;
     }
+
+    // Where: the lenient decoder marks the first bad byte with U+FFFD.
+    const text = new TextDecoder('utf-8').decode(bytes);
+    lines += countLines(Buffer.from(text.slice(0, Math.max(text.indexOf('\uFFFD'), 0))));
+    return new IntakeFileError(
+      'file_encoding_mixed',
+      `The file is UTF-8 until line ${lines + 1}, where another encoding starts. ` +
+        'Save the whole file again as "CSV UTF-8".',
+      `文件在第 ${lines + 1} 行之前是 UTF-8，之后换成了其他编码。请将整个文件重新另存为“CSV UTF-8”。`,
+    );
   };
 
   return new Transform({
     transform(chunk: Buffer, _encoding, done) {
-      const text = decode(chunk, true);
-      done(text instanceof Error ? text : null, text instanceof Error ? undefined : text);
+      const bytes = carried.length ? Buffer.concat([carried, chunk]) : chunk;
+      const whole = withoutCutCharacter(bytes);
+      carried = Buffer.from(bytes.subarray(whole.length));
+      const error = check(whole);
+      done(error, error ? undefined : whole);
     },
     flush(done) {
-      const text = decode(undefined, false);
-      done(text instanceof Error ? text : null, text instanceof Error ? undefined : text);
+      done(carried.length ? check(carried) : null);
     },
   });
 }
 
-function countLines(text: string): number {
+function countLines(bytes: Buffer): number {
   let lines = 0;
-  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lines++;
+  for (let at = bytes.indexOf(0x0a); at >= 0; at = bytes.indexOf(0x0a, at + 1)) lines++;
   return lines;
 }

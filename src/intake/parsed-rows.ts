@@ -22,29 +22,33 @@ export async function* parsedRows(
 ): AsyncGenerator<ParsedRow> {
   let dataRows = 0;
 
-  for await (const batch of batches)
-    for (const { rowNumber, cells } of batch) {
-      if (rowNumber <= header.rowNumber || cells.every((cell) => !cell.text.trim())) continue;
+  for await (const batch of batches) {
+    for (const row of batch) {
+      if (row.rowNumber <= header.rowNumber || row.cells.every((cell) => !cell.text)) continue;
 
       dataRows += 1;
       if (dataRows > options.limits.maxRows) throw tooManyRows(options.limits.maxRows);
 
-      const raw: Record<string, string> = {};
-      cells.forEach((cell, index) => {
-        raw[header.keys[index] ?? `(${columnLetter(index + 1)})`] = cell.text;
-      });
-
-      const extra = cells.slice(header.keys.length).filter((cell) => cell.text.trim()).length;
-      if (options.rejectWideRows && extra > 0) {
-        const message =
-          `the row has ${cells.length} cells but the header has ${header.keys.length}; ` +
-          'a comma inside a value needs quotes';
-        yield { rowNumber, raw, ok: false, rejection: { code: 'row_too_long', message } };
-        continue;
-      }
-
-      yield { rowNumber, raw, ...validateRow(cells, header.indexes, options.date1904?.()) };
+      yield parsedRow(row, header, options);
     }
+  }
+}
+
+function parsedRow({ rowNumber, cells }: SheetRow, header: Header, options: RowOptions): ParsedRow {
+  const raw: Record<string, string> = {};
+  cells.forEach((cell, index) => {
+    raw[header.keys[index] ?? `(${columnLetter(index + 1)})`] = cell.text;
+  });
+
+  const wide = cells.length > header.keys.length;
+  if (options.rejectWideRows && wide && cells.slice(header.keys.length).some((cell) => cell.text)) {
+    const message =
+      `the row has ${cells.length} cells but the header has ${header.keys.length}; ` +
+      'a comma inside a value needs quotes';
+    return { rowNumber, raw, ok: false, rejection: { code: 'row_too_long', message } };
+  }
+
+  return { rowNumber, raw, ...validateRow(cells, header.indexes, options.date1904?.()) };
 }
 
 function tooManyRows(maxRows: number): IntakeFileError {

@@ -11,8 +11,8 @@ export type Validated = { ok: true; row: AttendanceRow } | { ok: false; rejectio
 
 const MAX_TEXT = 200;
 
-// Placeholders staff type into cells that have no value.
-const BLANKS = new Set(['', '-', '--', '—', '/', '无', 'n/a', 'null']);
+// Placeholders staff type into cells that have no value (cell text arrives trimmed).
+const BLANKS = new Set(['', '-', '--', '—', '/', '无', 'n/a', 'N/A', 'null', 'NULL']);
 
 class Rejected extends Error {
   constructor(readonly rejection: RowRejection) {
@@ -140,9 +140,7 @@ class RowCells {
   optional(field: AttendanceField): Cell | undefined {
     const index = this.columns[field];
     const cell = index === undefined ? undefined : this.cells[index];
-    if (!cell || (cell.text.length <= 6 && BLANKS.has(cell.text.trim().toLowerCase()))) {
-      return undefined;
-    }
+    if (!cell || BLANKS.has(cell.text)) return undefined;
 
     if (cell.text.length > MAX_TEXT) {
       reject('value_too_long', field, `the ${field} cell holds over ${MAX_TEXT} characters`);
