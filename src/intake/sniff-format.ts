@@ -19,7 +19,11 @@ const KNOWN_BINARIES: Array<{ magic: number[]; what: string; whatZh: string }> =
   { magic: [0x37, 0x7a, 0xbc, 0xaf], what: 'a 7-Zip archive', whatZh: '7-Zip 压缩包' },
 ];
 
-const ZIP_MAGIC = [0x50, 0x4b];
+// "PK" and a record type: a local file header, or the end record of an empty archive.
+const ZIP_MAGICS = [
+  [0x50, 0x4b, 0x03, 0x04],
+  [0x50, 0x4b, 0x05, 0x06],
+];
 
 /**
  * Tells an XLSX (a zip) from text by the first bytes, never by the file name: staff rename
@@ -36,7 +40,7 @@ export async function sniffFormat(path: string): Promise<'csv' | 'xlsx'> {
     );
   }
 
-  if (startsWith(head, ZIP_MAGIC)) return 'xlsx';
+  if (ZIP_MAGICS.some((magic) => startsWith(head, magic))) return 'xlsx';
 
   const known = KNOWN_BINARIES.find((binary) => startsWith(head, binary.magic));
   if (known) throw notAttendance(known.what, known.whatZh);

@@ -66,12 +66,12 @@ async function readParts(path: string, { zip, entries }: GuardedZip, sheetName?:
     worksheets: 'emit',
   }) as unknown as StreamingParts;
 
-  const workbookXml = await open('xl/workbook.xml');
-  const relsXml = await open('xl/_rels/workbook.xml.rels');
-  if (!workbookXml || !relsXml) throw notAWorkbook();
+  if (!entries.has('xl/workbook.xml') || !entries.has('xl/_rels/workbook.xml.rels')) {
+    throw notAWorkbook();
+  }
 
-  await parts._parseWorkbook(workbookXml);
-  await parts._parseRels(relsXml);
+  await parts._parseWorkbook((await open('xl/workbook.xml')) as Readable);
+  await parts._parseRels((await open('xl/_rels/workbook.xml.rels')) as Readable);
 
   const stylesXml = await open('xl/styles.xml');
   if (stylesXml) await parts._parseStyles(stylesXml);
@@ -101,9 +101,10 @@ async function readParts(path: string, { zip, entries }: GuardedZip, sheetName?:
     date1904: parts.properties?.model?.date1904 === true,
     close: () => zip.close(),
     async *rows() {
-      const stream = utf8(await zip.openReadStreamPromise(sheetEntry));
+      let stream: Readable | undefined;
 
       try {
+        stream = utf8(await zip.openReadStreamPromise(sheetEntry));
         for (const { value: sheet } of parts._parseWorksheet(stream, '1')) {
           for await (const events of sheet.parse()) {
             const rows = events.filter((event) => event.eventType === 'row');
@@ -113,7 +114,7 @@ async function readParts(path: string, { zip, entries }: GuardedZip, sheetName?:
       } catch (error) {
         throw zipFailure(error);
       } finally {
-        stream.destroy();
+        stream?.destroy();
       }
     },
   };
@@ -121,8 +122,10 @@ async function readParts(path: string, { zip, entries }: GuardedZip, sheetName?:
 
 // exceljs decodes each chunk on its own, which splits a Chinese character that straddles two
 // chunks into replacement characters; a stream that decodes itself keeps characters whole.
+// The readers below listen for errors too; the empty listener only keeps an error on a part
+// abandoned after another part failed from becoming an uncaught exception.
 function utf8(stream: Readable): Readable {
-  return stream.setEncoding('utf8');
+  return stream.setEncoding('utf8').on('error', () => {});
 }
 
 function sheetPath(parts: StreamingParts, rId: string): string {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
@@ -27,6 +27,7 @@ describe('attendance files refused as a whole', () => {
     ['image.xlsx', 'file_format_unknown', /PNG image/],
     ['not-a-workbook.xlsx', 'file_format_unknown', /not an Excel workbook/],
     ['truncated.xlsx', 'file_truncated', /incomplete/],
+    ['corrupt.xlsx', 'file_corrupt', /damaged/],
     ['zip-bomb.xlsx', 'xlsx_too_large', /MB unpacked/],
     ['zip-ratio-bomb.xlsx', 'xlsx_too_large', /times larger/],
     ['zip-lying-size.xlsx', 'xlsx_too_large', /more than its directory declares/],
@@ -45,6 +46,33 @@ describe('attendance files refused as a whole', () => {
       assert.ok(error.messageZh.length > 0);
     });
   }
+
+  it('answers a workbook damaged anywhere with its rows or an IntakeFileError, never a crash', async () => {
+    const good = readFileSync(fixture('good.xlsx'));
+    const dir = mkdtempSync(join(tmpdir(), 'intake-damaged-'));
+    const outcomes = new Set<string>();
+
+    try {
+      for (let at = 0; at < good.length; at += 97) {
+        const bytes = Buffer.from(good);
+        for (let k = at; k < Math.min(at + 24, bytes.length); k++)
+          bytes[k] = (bytes[k] ?? 0) ^ 0xa5;
+        const path = join(dir, `damaged-${at}.xlsx`);
+        writeFileSync(path, bytes);
+
+        try {
+          outcomes.add(`read ${(await allRows(await openAttendanceFile(path))).length} rows`);
+        } catch (error) {
+          assert.ok(error instanceof IntakeFileError, `byte ${at}: ${error}`);
+          outcomes.add(error.code);
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+
+    assert.ok(outcomes.has('file_corrupt'));
+  });
 
   it('names the sheets a workbook has when the named one is missing', async () => {
     const error = await refusal(fixture('named-sheet.xlsx'), { sheet: '四月' });
