@@ -1,6 +1,6 @@
 import { normalisePhone } from '../accounts/phone.js';
 import type { AttendanceField, AttendanceRow, RowRejection } from './attendance-file.js';
-import type { Cell } from './cell.js';
+import { type Cell, textCell } from './cell.js';
 import { parseIdNumber } from './id-number.js';
 import { parseDate, parseTime } from './parse-date.js';
 import { parseDuration } from './parse-duration.js';
@@ -10,6 +10,7 @@ export type ColumnIndexes = Partial<Record<AttendanceField, number>>;
 export type Validated = { ok: true; row: AttendanceRow } | { ok: false; rejection: RowRejection };
 
 const MAX_TEXT = 200;
+const TIME_RANGE = /^(\S+)\s*[-~～—至到]\s*(\S+)$/;
 
 // Placeholders staff type into cells that have no value (cell text arrives trimmed).
 const BLANKS = new Set(['', '-', '--', '—', '/', '无', 'n/a', 'N/A', 'null', 'NULL']);
@@ -72,6 +73,14 @@ function readPerson(cells: RowCells, row: AttendanceRow): void {
 
   const idNumber = cells.text('idNumber');
   if (idNumber) {
+    // 18 digits are past what a floating-point number holds exactly.
+    if (typeof cells.optional('idNumber')?.value === 'number') {
+      reject(
+        'bad_id_number',
+        'idNumber',
+        'Excel stored the ID number as a number and lost its last digits; format the column as text',
+      );
+    }
     const id = parseIdNumber(idNumber);
     if (!id.ok) reject('bad_id_number', 'idNumber', id.message);
     row.idNumber = id.value;
@@ -105,8 +114,15 @@ function readCourse(cells: RowCells, row: AttendanceRow): void {
 }
 
 function readTimes(cells: RowCells, row: AttendanceRow, timeFromDate?: string): void {
-  const startCell = cells.optional('start');
-  const endCell = cells.optional('end');
+  let startCell = cells.optional('start');
+  let endCell = cells.optional('end');
+
+  // One column may hold the whole class, "09:00-10:30", when it is headed 上课时间.
+  const range = startCell && !endCell ? TIME_RANGE.exec(startCell.text) : null;
+  if (range) {
+    startCell = textCell(range[1] ?? '');
+    endCell = textCell(range[2] ?? '');
+  }
 
   if (startCell) {
     const start = parseTime(startCell);

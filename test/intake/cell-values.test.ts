@@ -4,6 +4,7 @@ import { checkCharacter, parseIdNumber } from '../../src/intake/id-number.js';
 import { parseDate, parseTime, serialToUtc } from '../../src/intake/parse-date.js';
 import { parseDuration } from '../../src/intake/parse-duration.js';
 import { parseStatus } from '../../src/intake/parse-status.js';
+import { validateRow } from '../../src/intake/validate-row.js';
 
 const text = (value: string) => ({ text: value });
 const value = <T>(parsed: { ok: true; value: T } | { ok: false }) =>
@@ -147,4 +148,28 @@ describe('reading cell values', () => {
       assert.equal(normaliseHeader(typed), expected);
     });
   }
+
+  it('reads a class written as one time range in the start column', () => {
+    const columns = { date: 0, status: 1, phone: 2, courseName: 3, start: 4 };
+    const cells = ['2025-03-08', '出勤', '13800138000', '孕期营养', '9:00-10:30'].map((typed) => ({
+      text: typed,
+    }));
+
+    const validated = validateRow(cells, columns);
+    assert.equal(validated.ok && validated.row.startTime, '09:00');
+    assert.equal(validated.ok && validated.row.endTime, '10:30');
+  });
+
+  it('refuses an ID number that Excel kept as a number', () => {
+    const columns = { date: 0, status: 1, idNumber: 2, courseName: 3 };
+    const cells = [
+      { text: '2025-03-08' },
+      { text: '出勤' },
+      { text: '110105194912310000', value: 110105194912310000 },
+      { text: '孕期营养' },
+    ];
+
+    const validated = validateRow(cells, columns);
+    assert.match(validated.ok ? '' : validated.rejection.message, /format the column as text/);
+  });
 });
