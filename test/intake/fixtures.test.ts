@@ -46,6 +46,8 @@ const READABLE: Array<{
     outcomes: ['ok', 'ok', 'bad_phone', 'unknown_status', 'bad_duration'],
   },
   { name: 'duplicate-rows.csv', rowNumbers: [2, 3, 4], outcomes: ['ok', 'ok', 'ok'] },
+  // Blank lines and rows of empty cells are not data rows, but they keep Excel's numbering.
+  { name: 'blank-rows.csv', rowNumbers: [2, 5], outcomes: ['ok', 'ok'] },
   { name: 'ten-extra-columns.csv', rowNumbers: [2, 3], outcomes: ['ok', 'ok'] },
   {
     name: 'bad-values.csv',
