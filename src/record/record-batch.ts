@@ -1,10 +1,11 @@
 import type { Knex } from '../db/knex.js';
 import type { AttendanceRow, ParsedRow } from '../intake/attendance-file.js';
 import type { ActivityCatalog } from './activity-catalog.js';
+import { insertIgnoring } from './bulk-insert.js';
 import { idNumberHmac, maskIdNumber } from './id-numbers.js';
 import type { Institution } from './institution-store.js';
 import { courseKey, learningEventId, sessionStart } from './learning-event-id.js';
-import { resolvePersons } from './person-resolver.js';
+import type { PersonResolver } from './person-resolver.js';
 import type { RowCounts } from './submission-store.js';
 
 export type BatchContext = {
@@ -14,6 +15,7 @@ export type BatchContext = {
   idNumberKey: string;
   utcOffset: string;
   catalog: ActivityCatalog;
+  persons: PersonResolver;
   /** The file's header of the ID number column, whose cells are masked before storing. */
   idNumberColumn?: string;
   /** The submission ran before (crash, or a re-run after a mapping fix). */
@@ -142,11 +144,7 @@ export async function writeBatch(
   }
   totals.rejected += problems.length;
 
-  const accounts = await resolvePersons(
-    context.knex,
-    context.institution.code,
-    valid.map((entry) => entry.row),
-  );
+  const accounts = await context.persons.resolve(valid.map((entry) => entry.row));
   const resolvedByAdmin = await adminResolutions(
     context,
     valid.filter((_, index) => !accounts[index]).map((entry) => entry.rowNumber),
@@ -173,18 +171,12 @@ export async function writeBatch(
 
   await context.knex.transaction(async (trx) => {
     for (let start = 0; start < events.length; start += INSERT_CHUNK) {
-      await trx('learning_events')
-        .insert(events.slice(start, start + INSERT_CHUNK))
-        .onConflict('id')
-        .ignore();
+      await insertIgnoring(trx, 'learning_events', events.slice(start, start + INSERT_CHUNK));
     }
     for (let start = 0; start < problems.length; start += INSERT_CHUNK) {
       // A re-run after a crash meets the rows it wrote before: keep those (and their
       // resolution), do not double them.
-      await trx('submission_rows')
-        .insert(problems.slice(start, start + INSERT_CHUNK))
-        .onConflict(['submission_id', 'row_number'])
-        .ignore();
+      await insertIgnoring(trx, 'submission_rows', problems.slice(start, start + INSERT_CHUNK));
     }
     if (context.rerun && matched.length > 0) {
       // A row left unmatched by an earlier run that now finds its account is no longer
@@ -214,7 +206,8 @@ export async function writeBatch(
 
 /** Rows of this submission an admin already resolved to an account (kept across re-runs). */
 async function adminResolutions(context: BatchContext, rowNumbers: number[]) {
-  if (rowNumbers.length === 0) return new Map<number, string>();
+  // Only a submission that ran before can have rows an admin resolved.
+  if (!context.rerun || rowNumbers.length === 0) return new Map<number, string>();
   const rows = await context
     .knex('submission_rows')
     .where({ submission_id: context.submissionId })
@@ -228,13 +221,18 @@ async function adminResolutions(context: BatchContext, rowNumbers: number[]) {
 
 /** Event id → source row, for the events among `ids` that this submission created. */
 async function ownEvents(trx: Knex, submissionId: number, ids: string[]) {
+  const source = `submission:${submissionId}`;
   const found = new Map<string, number>();
   for (let start = 0; start < ids.length; start += INSERT_CHUNK) {
+    // Looked up by primary key only, the source compared here: with the source in the
+    // query, SQLite's planner prefers the source index and scans every event the
+    // submission wrote so far, once per batch.
     const rows = await trx('learning_events')
       .whereIn('id', ids.slice(start, start + INSERT_CHUNK))
-      .where({ source: `submission:${submissionId}` })
-      .select('id', 'source_row');
-    for (const row of rows) found.set(row.id, Number(row.source_row));
+      .select('id', 'source', 'source_row');
+    for (const row of rows) {
+      if (row.source === source) found.set(row.id, Number(row.source_row));
+    }
   }
   return found;
 }

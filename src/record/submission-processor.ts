@@ -10,6 +10,7 @@ import {
 } from '../intake/attendance-file.js';
 import type { Logger } from '../log.js';
 import { ActivityCatalog } from './activity-catalog.js';
+import { PersonResolver } from './person-resolver.js';
 import type { InstitutionStore } from './institution-store.js';
 import { writeBatch } from './record-batch.js';
 import {
@@ -135,6 +136,7 @@ export class SubmissionProcessor {
       idNumberKey: this.parts.idNumberKey,
       utcOffset: options.utcOffset,
       catalog: new ActivityCatalog(knex, institution.id),
+      persons: new PersonResolver(knex, institution.code),
       idNumberColumn: file.facts.columns.idNumber,
       rerun,
     };
@@ -142,20 +144,37 @@ export class SubmissionProcessor {
       await submissions.recordProgress(trx, submission.id, totals, Date.now() + leaseMs);
     };
 
+    // One batch is written while the next is read: with MySQL the parser keeps working
+    // during the round trips. Never more than one write is in flight, so memory stays flat.
     let counts = ZERO_COUNTS;
+    let writing: Promise<RowCounts> | undefined;
+    const write = async (rows: ParsedRow[]) => {
+      if (writing) counts = await writing;
+      writing = writeBatch(context, rows, counts, progress).then((totals) => {
+        onProgress(totals);
+        return totals;
+      });
+      // Awaited with the next batch or at the end; this only keeps Node from calling a
+      // failure that happens in between unhandled.
+      writing.catch(() => undefined);
+    };
+
     let batch: ParsedRow[] = [];
-    for await (const row of file.rows()) {
-      batch.push(row);
-      if (batch.length >= options.batchRows) {
-        counts = await writeBatch(context, batch, counts, progress);
-        onProgress(counts);
-        batch = [];
+    try {
+      for await (const row of file.rows()) {
+        batch.push(row);
+        if (batch.length >= options.batchRows) {
+          await write(batch);
+          batch = [];
+        }
       }
+    } catch (error) {
+      // A file refused halfway: let the batch in flight land before the refusal is recorded.
+      await writing?.catch(() => undefined);
+      throw error;
     }
-    if (batch.length > 0) {
-      counts = await writeBatch(context, batch, counts, progress);
-      onProgress(counts);
-    }
+    if (batch.length > 0) await write(batch);
+    if (writing) counts = await writing;
     return counts;
   }
 }
