@@ -3,7 +3,7 @@ import { parse, CsvError, type Options as CsvOptions } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import type { AttendanceFile, IntakeLimits, OpenOptions } from './attendance-file.js';
 import { type SheetRow, textCell } from './cell.js';
-import { decodedText, decodePrefix, detectEncoding, type TextEncoding } from './decode-text.js';
+import { csvInput, decodePrefix, detectEncoding, type TextEncoding } from './decode-text.js';
 import {
   type Header,
   checkRequiredColumns,
@@ -28,8 +28,8 @@ const CSV_OPTIONS: CsvOptions = {
 
 // GB18030 decodes nearly any bytes, so these files would become garbage instead of an error.
 const REFUSED_ENCODINGS = [
-  { name: 'big5', label: 'Big5 (Traditional Chinese)' },
-  { name: 'shift_jis', label: 'Shift-JIS (Japanese)' },
+  { name: 'big5', label: 'Big5 (Traditional Chinese)', labelZh: 'Big5（繁体中文）' },
+  { name: 'shift_jis', label: 'Shift-JIS (Japanese)', labelZh: 'Shift-JIS（日文）' },
 ];
 
 export async function openCsvSource(
@@ -98,13 +98,13 @@ function firstRows(text: string, delimiter: string): SheetRow[] {
 }
 
 async function refuseOtherEncodings(path: string, options: OpenOptions): Promise<void> {
-  for (const { name, label } of REFUSED_ENCODINGS) {
+  for (const { name, label, labelZh } of REFUSED_ENCODINGS) {
     if (findCsvHeader(await decodePrefix(path, name), options)) {
       throw new IntakeFileError(
         'file_encoding_unsupported',
         `The file looks like ${label} text, which the hub does not read. ` +
           'Save it as "CSV UTF-8" or as GBK ("CSV (comma delimited)" on Chinese Windows).',
-        `文件看起来是 ${label} 编码，平台不支持。请另存为“CSV UTF-8”或 GBK 编码的 CSV。`,
+        `文件看起来是 ${labelZh} 编码，平台不支持。请另存为“CSV UTF-8”或 GBK 编码的 CSV。`,
       );
     }
   }
@@ -116,7 +116,7 @@ async function refuseOtherEncodings(path: string, options: OpenOptions): Promise
  */
 async function* csvRows(path: string, encoding: TextEncoding, delimiter: string) {
   const parser = parse({ ...CSV_OPTIONS, delimiter });
-  const batches = pipeline(decodedText(path, encoding), parser, inBatches(), () => {});
+  const batches = pipeline(csvInput(path, encoding), parser, inBatches(), () => {});
   let rowNumber = 0;
 
   try {

@@ -27,7 +27,7 @@ export async function detectEncoding(path: string): Promise<TextEncoding> {
 
     const window = await readAt(file, start, CHUNK);
     const complete = window.length < CHUNK ? window : withoutCutCharacter(window);
-    return isValidUtf8(complete) ? 'utf-8' : 'gb18030';
+    return isUtf8(complete) ? 'utf-8' : 'gb18030';
   } finally {
     await file.close();
   }
@@ -62,15 +62,6 @@ function withoutCutCharacter(bytes: Buffer): Buffer {
   return bytes;
 }
 
-function isValidUtf8(bytes: Buffer): boolean {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The start of the file as text, cut at a line end, for finding the header and delimiter. */
 export async function decodePrefix(path: string, encoding: string, bytes = 256 * 1024) {
   const file = await open(path, 'r');
@@ -91,7 +82,7 @@ export async function decodePrefix(path: string, encoding: string, bytes = 256 *
  * parser decodes each field itself, so decoding here would only be undone). A read or
  * decoding error ends the stream with that error.
  */
-export function decodedText(path: string, encoding: TextEncoding): Readable {
+export function csvInput(path: string, encoding: TextEncoding): Readable {
   const bytes = createReadStream(path, { highWaterMark: 256 * 1024 });
 
   if (encoding !== 'gb18030') return pipeline(bytes, strictUtf8(), () => {});
