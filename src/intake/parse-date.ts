@@ -13,7 +13,7 @@ const DAY_MS = 86_400_000;
  * 2025-03-08, 2025/3/8, 2025.3.8, 2025年3月8日, 20250308, 08.03.2025 (day first, as dotted dates
  * are written), 3/8/2025 (month first, as Excel writes US dates; refused when the first part
  * cannot be a month, because then the file is day-first and its other dates were ambiguous),
- * Excel serial numbers and date cells.
+ * Excel serial numbers and date cells. A weekday after the date (星期六, 周六) is skipped.
  */
 export function parseDate(cell: Cell, date1904 = false): Parsed<DateTime> {
   if (cell.value instanceof Date) return fromUtcDate(cell.value);
@@ -23,7 +23,8 @@ export function parseDate(cell: Cell, date1904 = false): Parsed<DateTime> {
 
 const parseDateText = memoByText((typed: string): Parsed<DateTime> => {
   const text = typed.normalize('NFKC').trim();
-  const [datePart = '', ...rest] = text.split(/\s+|T/);
+  const withoutWeekday = text.replace(/\s*\(?(星期|周|礼拜)[一二三四五六日天]\)?/, ' ').trim();
+  const [datePart = '', ...rest] = withoutWeekday.split(/\s+|T/);
   const timeText = rest.join(' ');
   const date = parseDay(datePart);
 

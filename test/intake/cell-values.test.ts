@@ -24,6 +24,8 @@ describe('reading cell values', () => {
     ['2025-03-08T09:30:00', { date: '2025-03-08', time: '09:30' }],
     ['2025年3月8日 下午2:30', { date: '2025-03-08', time: '14:30' }],
     ['45724', { date: '2025-03-08' }],
+    ['2025/3/8 星期六', { date: '2025-03-08' }],
+    ['2025-03-08（周六） 09:30', { date: '2025-03-08', time: '09:30' }],
   ] as const) {
     it(`reads the date "${typed}"`, () => {
       assert.deepEqual(value(parseDate(text(typed))), expected);
