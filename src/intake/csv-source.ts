@@ -27,6 +27,9 @@ const CSV_OPTIONS: CsvOptions = {
 };
 
 // GB18030 decodes nearly any bytes, so these files would become garbage instead of an error.
+// They are recognised by a header that only matches in their encoding; a Big5 file with an
+// English header still reads as GB18030 and its names come out wrong, since nothing in the
+// bytes tells the two apart reliably.
 const REFUSED_ENCODINGS = [
   { name: 'big5', label: 'Big5 (Traditional Chinese)', labelZh: 'Big5（繁体中文）' },
   { name: 'shift_jis', label: 'Shift-JIS (Japanese)', labelZh: 'Shift-JIS（日文）' },
