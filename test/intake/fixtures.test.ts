@@ -96,6 +96,30 @@ describe('reading the attendance fixtures', () => {
     });
   }
 
+  it('reads headers an institution has added as aliases, in any case and width', async () => {
+    const aliases = {
+      phone: ['家长电话'],
+      courseName: ['活动名称'],
+      date: ['活动日期'],
+      status: ['到场情况'],
+      name: ['ＸＵＥＹＵＡＮ', '学员'],
+    };
+    const { facts, rows } = await readFixture('custom-headers.csv', { aliases });
+
+    assert.deepEqual(facts.columns, {
+      name: '学员',
+      phone: '家长电话',
+      courseName: '活动名称',
+      date: '活动日期',
+      status: '到场情况',
+    });
+    assert.deepEqual(outcomes(rows), ['ok']);
+  });
+
+  it('does not guess headers nobody has named', async () => {
+    await assert.rejects(readFixture('custom-headers.csv'), { code: 'header_not_found' });
+  });
+
   it('keeps each row as read, every column under its header text', async () => {
     const { rows } = await readFixture('ten-extra-columns.csv');
 
