@@ -33,6 +33,9 @@ const parseDateText = memoByText((typed: string): Parsed<DateTime> => {
 
   const time = parseTime({ text: timeText });
   if (!time.ok) return { ok: false, message: `"${text}" has a date but an unreadable time` };
+
+  // Database exports write every date as a timestamp; midnight there means "no time".
+  if (time.value === '00:00') return { ok: true, value: { date: date.value } };
   return { ok: true, value: { date: date.value, time: time.value } };
 });
 
