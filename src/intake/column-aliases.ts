@@ -76,6 +76,5 @@ export function aliasTable(extra: ColumnAliases = {}): Map<string, AttendanceFie
 }
 
 /** The headers a person should use, for "header not found" messages. */
-export function expectedHeaders(): string {
-  return '姓名, 手机号, 就诊卡号 / 学号, 课程编号, 课程名称, 上课日期, 开始时间, 签到状态';
-}
+export const EXPECTED_HEADERS =
+  '姓名, 手机号, 就诊卡号 / 学号, 课程编号, 课程名称, 上课日期, 开始时间, 签到状态';

@@ -2,7 +2,7 @@ import type { AttendanceField, ColumnAliases } from './attendance-file.js';
 import { type SheetRow, columnLetter } from './cell.js';
 import {
   aliasTable,
-  expectedHeaders,
+  EXPECTED_HEADERS,
   normaliseHeader,
   PERSON_KEY_FIELDS,
 } from './column-aliases.js';
@@ -76,9 +76,9 @@ export function headerNotFound(fileName?: string): IntakeFileError {
   return new IntakeFileError(
     'header_not_found',
     `${what} has no header row naming a date and a phone, card, student or ID number column ` +
-      `in its first ${HEADER_SCAN_ROWS} rows. Expected headers like: ${expectedHeaders()}.`,
+      `in its first ${HEADER_SCAN_ROWS} rows. Expected headers like: ${EXPECTED_HEADERS}.`,
     `文件前 ${HEADER_SCAN_ROWS} 行中没有找到表头（需要日期列，以及手机号、就诊卡号、学号或身份证号列）。` +
-      `表头示例：${expectedHeaders()}。`,
+      `表头示例：${EXPECTED_HEADERS}。`,
   );
 }
 
