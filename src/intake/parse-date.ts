@@ -17,6 +17,8 @@ const DAY_MS = 86_400_000;
  */
 export function parseDate(cell: Cell, date1904 = false): Parsed<DateTime> {
   if (cell.value instanceof Date) return fromUtcDate(cell.value);
+  // 20250308 typed into a General cell is a number, but not a serial (those end in 2958465).
+  if (typeof cell.value === 'number' && cell.value >= 10_000_000) return parseDateText(cell.text);
   if (typeof cell.value === 'number') return fromSerial(cell.value, date1904);
   return parseDateText(cell.text);
 }

@@ -48,6 +48,9 @@ describe('reading cell values', () => {
       date: '2025-03-08',
     });
     assert.deepEqual(value(parseDate({ text: '', value: 44262 }, true)), { date: '2025-03-08' });
+    assert.deepEqual(value(parseDate({ text: '20250308', value: 20250308 })), {
+      date: '2025-03-08',
+    });
   });
 
   it('counts Excel serials past the 29 February 1900 that Excel invents', () => {
