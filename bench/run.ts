@@ -2,6 +2,7 @@ import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import type * as oidc from 'openid-client';
 import { UserAgent } from '../test/helpers/user-agent.js';
+import { runAttendanceBench } from './attendance/run-attendance.js';
 import { createBenchDatabase, type DatabaseKind, mysqlProblem } from './bench-database.js';
 import { startChild } from './children.js';
 import { type LoadOptions, type Operation, runLoad } from './load.js';
@@ -15,6 +16,12 @@ import { logIn, passwordLogin } from './scenarios/password-login.js';
 import { refreshGrant } from './scenarios/refresh-grant.js';
 import { silentCodeFlow } from './scenarios/silent-code-flow.js';
 import { benchApps, benchParents, seedHubDatabase } from './seed.js';
+
+// `npm run bench -- attendance [--quick]` runs the attendance intake scenario instead.
+if (process.argv.slice(2).includes('attendance')) {
+  await runAttendanceBench({ quick: process.argv.includes('--quick') });
+  process.exit(0);
+}
 
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const load: LoadOptions = {

@@ -125,6 +125,35 @@ export const settings = {
     default: '30',
     schema: z.coerce.number().int().min(1).max(365),
   },
+  INTAKE_STORAGE_DIR: {
+    doc:
+      'Directory where submitted attendance files are kept, so any submission can be ' +
+      'processed again after a mapping fix.',
+    default: './data/submissions',
+    schema: z.string().min(1),
+  },
+  INTAKE_RETENTION_DAYS: {
+    doc:
+      'Days a submitted file is kept after it was processed; the cleanup job then deletes ' +
+      'the file and keeps the submission, its counts and its report.',
+    default: '365',
+    schema: z.coerce.number().int().min(1).max(3650),
+  },
+  INTAKE_MAX_UPLOAD_BYTES: {
+    doc: 'Largest attendance file accepted for upload, in bytes (default 50 MB).',
+    default: String(50 * 1024 * 1024),
+    schema: z.coerce.number().int().min(1024),
+  },
+  INTAKE_UTC_OFFSET: {
+    doc: 'UTC offset of the times in attendance files (institutions write local time).',
+    default: '+08:00',
+    schema: z.string().regex(/^[+-]\d{2}:\d{2}$/, 'must look like +08:00'),
+  },
+  INTAKE_BATCH_ROWS: {
+    doc: 'Rows written to the learning record per transaction while a file is processed.',
+    default: '1000',
+    schema: z.coerce.number().int().min(1).max(5000),
+  },
 } as const;
 
 export type SettingName = keyof typeof settings;

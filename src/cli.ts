@@ -4,6 +4,13 @@ import { AccountStore, type Role } from './accounts/account-store.js';
 import { AuditLog } from './accounts/audit-log.js';
 import { hashPassword, MIN_PASSWORD_LENGTH } from './accounts/password.js';
 import { normalisePhone } from './accounts/phone.js';
+import {
+  CommandError,
+  importFile,
+  institutionsAdd,
+  institutionsList,
+  operatorsAdd,
+} from './admin/intake-commands.js';
 import { ConfigError, loadConfig } from './config.js';
 import { type Knex, openDatabase } from './db/knex.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -21,6 +28,15 @@ const USAGE = `usage: hub <command>
   apps list [--json]                    show the registered apps
   accounts add --phone P [--name N] [--role parent|admin|operator] --password-stdin
                                         create an account; the password is read from stdin
+  institutions add --kind hospital|school|street --code C --name N [--json]
+                                        add an institution that submits attendance files
+  institutions list [--json]            show the institutions
+  operators add --institution C --phone P [--name N] [--password-stdin] [--json]
+                                        make an operator account (new, or found by phone)
+                                        an operator of the institution
+  import FILE --institution C [--sheet S] [--json]
+                                        submit and process an attendance file now; exit code 3
+                                        when the file itself is refused
 
 Settings come from the environment (DATABASE_URL, …); see config/settings.ts.`;
 
@@ -169,7 +185,8 @@ async function run(argv: string[]): Promise<void> {
   const knex = openDatabase(config.DATABASE_URL);
   try {
     const applied = await migrateToLatest(knex);
-    const key = `${command} ${sub ?? ''}`.trim();
+    const key = command === 'import' ? 'import' : `${command} ${sub ?? ''}`.trim();
+    const io = { print, readStdin };
     switch (key) {
       case 'migrate':
         process.stdout.write(applied.length ? `applied ${applied.join(', ')}\n` : 'up to date\n');
@@ -199,6 +216,18 @@ async function run(argv: string[]): Promise<void> {
       case 'accounts add':
         await accountsAdd(knex, rest);
         break;
+      case 'institutions add':
+        await institutionsAdd(knex, rest, io);
+        break;
+      case 'institutions list':
+        await institutionsList(knex, rest, io);
+        break;
+      case 'operators add':
+        await operatorsAdd(knex, rest, io);
+        break;
+      case 'import':
+        process.exitCode = await importFile(knex, config, argv.slice(1), io);
+        break;
       default:
         throw new UsageError(`unknown command: ${argv.join(' ')}`);
     }
@@ -208,6 +237,10 @@ async function run(argv: string[]): Promise<void> {
 }
 
 run(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof CommandError) {
+    process.stderr.write(`hub: ${error.message}\n`);
+    process.exit(error.exitCode);
+  }
   if (error instanceof UsageError || error instanceof ConfigError) {
     process.stderr.write(`hub: ${error.message}\n`);
     process.exit(2);

@@ -3,6 +3,7 @@ import { AccountStore } from './accounts/account-store.js';
 import { AuditLog } from './accounts/audit-log.js';
 import { IdentityLinks } from './accounts/identity-links.js';
 import type { LinkRulesDeps } from './accounts/link-rules.js';
+import { attendanceRouters } from './admin/attendance-routers.js';
 import type { HubConfig } from './config.js';
 import { type Knex, openDatabase } from './db/knex.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -26,6 +27,7 @@ import { HubSessions } from './oidc/hub-sessions.js';
 import { interactionRoutes } from './oidc/interaction-routes.js';
 import { linkProofRoutes } from './oidc/link-proof-routes.js';
 import { createProvider, type Provider } from './oidc/provider.js';
+import { AttendanceIntake } from './record/attendance-intake.js';
 
 export type Hub = {
   app: Express;
@@ -33,6 +35,7 @@ export type Hub = {
   provider: Provider;
   signedIn: SignedIn;
   loginProviders: LoginProviders;
+  intake: AttendanceIntake;
   demo?: DemoSeed;
   close(): Promise<void>;
 };
@@ -94,6 +97,7 @@ export async function createHub(
       secure,
       ttlMinutes: config.WEB_SESSION_TTL_MINUTES,
     });
+    const intake = await AttendanceIntake.create(knex, config, log);
     const routers = [
       interactionRoutes({ config, provider, phoneLogin, csrf, log, loginProviders }),
       signedIn.router,
@@ -126,6 +130,7 @@ export async function createHub(
         providers: loginProviders,
         log,
       }),
+      ...attendanceRouters({ config, intake, provider, signedIn, csrf, accounts, audit }),
     ];
 
     let demo: DemoSeed | undefined;
@@ -153,15 +158,19 @@ export async function createHub(
       routers,
       demoApps: demo?.apps ?? [],
     });
+    // Picks up queued submissions, and those a crashed process left half done.
+    intake.queue.start();
     return {
       app,
       knex,
       provider,
       signedIn,
       loginProviders,
+      intake,
       demo,
       close: async () => {
         loginProviders.close();
+        await intake.queue.stop();
         await knex.destroy();
       },
     };

@@ -5,6 +5,7 @@ import * as login from './migrations/003-login.js';
 import * as jobs from './migrations/004-jobs.js';
 import * as webSessions from './migrations/005-web-sessions.js';
 import * as accountLinks from './migrations/006-account-links.js';
+import * as institutionsAndRecord from './migrations/007-institutions-and-record.js';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -17,6 +18,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['004-jobs', jobs],
   ['005-web-sessions', webSessions],
   ['006-account-links', accountLinks],
+  ['007-institutions-and-record', institutionsAndRecord],
 ];
 
 const source: Knex.MigrationSource<[string, Migration]> = {

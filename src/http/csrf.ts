@@ -35,7 +35,10 @@ export class Csrf {
 
   isValid(req: Request): boolean {
     const value = readCookie(req, COOKIE);
-    const given = typeof req.body?.csrf === 'string' ? req.body.csrf : '';
+    // Forms post the token as a field; the console's scripts send it as a header (their
+    // JSON and multipart bodies are not parsed before this check).
+    const given =
+      typeof req.body?.csrf === 'string' ? req.body.csrf : (req.get('x-csrf-token') ?? '');
     if (!value || !given) return false;
 
     const expected = Buffer.from(this.sign(value));
