@@ -17,6 +17,9 @@ export function courseKey(row: { courseCode?: string; courseName?: string }): st
  * file, uploaded in any order, retried or replayed by an admin, lands on the same id, so the
  * record can never hold it twice. The person is the resolved account, so a file that names
  * a parent by card number and another that names them by phone still meet.
+ *
+ * 128 bits of the SHA-256 (32 hex digits): two different sessions meet by chance only after
+ * some 10^19 events, and the shorter key keeps the record's unique index small.
  */
 export function learningEventId(parts: {
   institutionCode: string;
@@ -35,7 +38,8 @@ export function learningEventId(parts: {
         parts.accountId,
       ]),
     )
-    .digest('hex');
+    .digest('hex')
+    .slice(0, 32);
 }
 
 /** Epoch milliseconds of a session's start in the institutions' local time (an offset). */

@@ -109,7 +109,7 @@ describe('identifiers of the learning record', () => {
     assert.equal(learningEventId(parts), learningEventId({ ...parts }));
     assert.notEqual(learningEventId(parts), learningEventId({ ...parts, startTime: '14:00' }));
     assert.notEqual(learningEventId(parts), learningEventId({ ...parts, accountId: 'other' }));
-    assert.equal(learningEventId(parts).length, 64);
+    assert.equal(learningEventId(parts).length, 32);
   });
 
   it('reads session times in the institutions’ offset', () => {

@@ -1,0 +1,93 @@
+import type { Knex } from 'knex';
+
+const COLUMNS = [
+  'account_id',
+  'verb',
+  'activity_id',
+  'session_start',
+  'result_status',
+  'duration_minutes',
+  'source',
+  'source_row',
+  'raw',
+  'created_at',
+];
+
+/**
+ * Learning events get a surrogate key in arrival order, and the deterministic event id
+ * becomes a unique key of 32 hex digits (128 bits of the SHA-256).
+ *
+ * The event id is a hash, so as the primary key every insert landed at a random place: InnoDB
+ * keeps rows in primary-key order, and moved whole rows around to make room; in SQLite the
+ * random key pages were rewritten into the WAL by batch after batch. With the rows appended
+ * and only a narrow unique key random, a file's rows went in about twice as fast on both.
+ * Events already stored keep their meaning: the first 32 digits of an old id are exactly the
+ * id the same attendance gets now, so nothing read again is doubled.
+ */
+export async function up(knex: Knex): Promise<void> {
+  await rebuild(knex, '_fk', (table) => {
+    table.bigIncrements('seq').primary();
+    table.string('id', 32).notNullable().unique({ indexName: 'learning_events_id_unique' });
+  });
+}
+
+/** Back to the event id as primary key. The ids stay 32 digits: the rest of the hash is gone. */
+export async function down(knex: Knex): Promise<void> {
+  await rebuild(knex, '_id_foreign', (table) => table.string('id', 64).primary());
+}
+
+/**
+ * `foreignKeySuffix` differs between the two directions because MySQL names foreign keys per
+ * database: the table being copied still holds its names while the new one is made.
+ */
+async function rebuild(
+  knex: Knex,
+  foreignKeySuffix: string,
+  key: (table: Knex.CreateTableBuilder) => void,
+) {
+  await knex.schema.createTable('learning_events_rebuilt', (table) => {
+    key(table);
+    table
+      .string('account_id', 36)
+      .notNullable()
+      .references('accounts.id')
+      .withKeyName(`learning_events_account${foreignKeySuffix}`)
+      .onDelete('CASCADE');
+    table.string('verb', 32).notNullable();
+    table
+      .integer('activity_id')
+      .unsigned()
+      .notNullable()
+      .references('activities.id')
+      .withKeyName(`learning_events_activity${foreignKeySuffix}`);
+    table.bigInteger('session_start').notNullable();
+    table.string('result_status', 16).notNullable();
+    table.integer('duration_minutes').nullable();
+    table.string('source', 100).notNullable();
+    table.integer('source_row').nullable();
+    table.text('raw').nullable();
+    table.bigInteger('created_at').notNullable();
+  });
+
+  const columns = COLUMNS.map(() => '??').join(', ');
+  await knex.raw(
+    `insert into ?? (??, ${columns}) select substr(??, 1, 32), ${columns} from ?? order by ??`,
+    [
+      'learning_events_rebuilt',
+      'id',
+      ...COLUMNS,
+      'id',
+      ...COLUMNS,
+      'learning_events',
+      'created_at',
+    ],
+  );
+
+  // Dropped before the indexes are made again: SQLite index names are global to the file.
+  await knex.schema.dropTable('learning_events');
+  await knex.schema.renameTable('learning_events_rebuilt', 'learning_events');
+  await knex.schema.alterTable('learning_events', (table) => {
+    table.index(['account_id', 'session_start']);
+    table.index(['source']);
+  });
+}
