@@ -37,7 +37,8 @@ export const UNMATCHED_REASON = {
     'choose the account in the unmatched queue.',
 };
 
-const INSERT_CHUNK = 500;
+// Event ids per lookup: well below SQLite's and MySQL's limits on bound values.
+const LOOKUP_CHUNK = 500;
 
 export function storableRow(row: AttendanceRow, idNumberKey: string): StoredRow {
   const { idNumber, ...rest } = row;
@@ -88,11 +89,10 @@ export function eventFor(
  * Writes one batch of parsed rows in one transaction and answers the totals with this batch
  * added. Every row ends as exactly one of imported, duplicate, rejected or unmatched.
  *
- * Imported vs duplicate is read back from the record rather than from the insert's affected
- * row count (which mysql2 and better-sqlite3 report differently for an ignored insert): a
- * row was imported when the event with its id carries this submission and this row number
- * as its source. That also answers the same way when a crashed submission is run again, and
- * counts the second of two identical rows in one file as a duplicate.
+ * A row the insert stored is imported. A row it skipped, because an event with its id was
+ * there already, is read back: it is still imported when that event carries this submission
+ * and this row number as its source (a crashed submission run again meets its own rows),
+ * else it is a duplicate, which also makes the second of two identical rows in one file one.
  */
 export async function writeBatch(
   context: BatchContext,
@@ -170,14 +170,10 @@ export async function writeBatch(
   );
 
   await context.knex.transaction(async (trx) => {
-    for (let start = 0; start < events.length; start += INSERT_CHUNK) {
-      await insertIgnoring(trx, 'learning_events', events.slice(start, start + INSERT_CHUNK));
-    }
-    for (let start = 0; start < problems.length; start += INSERT_CHUNK) {
-      // A re-run after a crash meets the rows it wrote before: keep those (and their
-      // resolution), do not double them.
-      await insertIgnoring(trx, 'submission_rows', problems.slice(start, start + INSERT_CHUNK));
-    }
+    const skipped = await insertIgnoring(trx, 'learning_events', events);
+    // A re-run after a crash meets the rows it wrote before: keep those (and their
+    // resolution), do not double them.
+    await insertIgnoring(trx, 'submission_rows', problems);
     if (context.rerun && matched.length > 0) {
       // A row left unmatched by an earlier run that now finds its account is no longer
       // waiting for an admin.
@@ -190,14 +186,15 @@ export async function writeBatch(
         )
         .update({ resolved_at: now });
     }
-    const imported = await ownEvents(
+    const maybeSkipped = skipped.flatMap((index) => events[index] ?? []);
+    const stored = await ownEvents(
       trx,
       context.submissionId,
-      events.map((event) => event.id),
+      maybeSkipped.map((event) => event.id),
     );
-    const own = events.filter((event) => imported.get(event.id) === event.source_row).length;
-    totals.imported += own;
-    totals.duplicate += events.length - own;
+    const duplicates = maybeSkipped.filter((event) => stored.get(event.id) !== event.source_row);
+    totals.imported += events.length - duplicates.length;
+    totals.duplicate += duplicates.length;
     await progress(trx, totals);
   });
 
@@ -223,12 +220,12 @@ async function adminResolutions(context: BatchContext, rowNumbers: number[]) {
 async function ownEvents(trx: Knex, submissionId: number, ids: string[]) {
   const source = `submission:${submissionId}`;
   const found = new Map<string, number>();
-  for (let start = 0; start < ids.length; start += INSERT_CHUNK) {
+  for (let start = 0; start < ids.length; start += LOOKUP_CHUNK) {
     // Looked up by primary key only, the source compared here: with the source in the
     // query, SQLite's planner prefers the source index and scans every event the
     // submission wrote so far, once per batch.
     const rows = await trx('learning_events')
-      .whereIn('id', ids.slice(start, start + INSERT_CHUNK))
+      .whereIn('id', ids.slice(start, start + LOOKUP_CHUNK))
       .select('id', 'source', 'source_row');
     for (const row of rows) {
       if (row.source === source) found.set(row.id, Number(row.source_row));
