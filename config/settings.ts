@@ -150,9 +150,13 @@ export const settings = {
     schema: z.string().regex(/^[+-]\d{2}:\d{2}$/, 'must look like +08:00'),
   },
   INTAKE_BATCH_ROWS: {
-    doc: 'Rows written to the learning record per transaction while a file is processed.',
-    default: '1000',
-    schema: z.coerce.number().int().min(1).max(5000),
+    doc:
+      'Rows written to the learning record per transaction while a file is processed. ' +
+      'Larger batches rewrite the random parts of the indexes less often (5000 took files ' +
+      'in about 1.5 times as fast as 1000 on SQLite); on SQLite other requests wait for ' +
+      'the batch in hand, a tenth of a second or so at 5000.',
+    default: '5000',
+    schema: z.coerce.number().int().min(1).max(20000),
   },
 } as const;
 
