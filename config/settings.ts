@@ -144,6 +144,23 @@ export const settings = {
     default: String(50 * 1024 * 1024),
     schema: z.coerce.number().int().min(1024),
   },
+  INTAKE_MAX_ROWS: {
+    doc: 'Most data rows one attendance file may have; a longer file is refused (too_many_rows).',
+    default: '2000000',
+    schema: z.coerce.number().int().min(1),
+  },
+  INTAKE_MAX_XLSX_UNPACKED_BYTES: {
+    doc:
+      'Most bytes the parts of one .xlsx may unpack to (default 500 MB): a small zip can ' +
+      'unpack to gigabytes, so a workbook above this is refused (xlsx_too_large) unread.',
+    default: String(500 * 1024 * 1024),
+    schema: z.coerce.number().int().min(1024),
+  },
+  INTAKE_MAX_XLSX_ENTRIES: {
+    doc: 'Most parts (zip entries) one .xlsx may hold; more is refused (xlsx_too_large) unread.',
+    default: '10000',
+    schema: z.coerce.number().int().min(10),
+  },
   INTAKE_UTC_OFFSET: {
     doc: 'UTC offset of the times in attendance files (institutions write local time).',
     default: '+08:00',

@@ -15,6 +15,9 @@ export type IntakeSettings = Pick<
   HubConfig,
   | 'INTAKE_STORAGE_DIR'
   | 'INTAKE_MAX_UPLOAD_BYTES'
+  | 'INTAKE_MAX_ROWS'
+  | 'INTAKE_MAX_XLSX_UNPACKED_BYTES'
+  | 'INTAKE_MAX_XLSX_ENTRIES'
   | 'INTAKE_UTC_OFFSET'
   | 'INTAKE_BATCH_ROWS'
   | 'INTAKE_RETENTION_DAYS'
@@ -50,6 +53,11 @@ export class AttendanceIntake {
         storageDir: settings.INTAKE_STORAGE_DIR,
         utcOffset: settings.INTAKE_UTC_OFFSET,
         batchRows: settings.INTAKE_BATCH_ROWS,
+        limits: {
+          maxRows: settings.INTAKE_MAX_ROWS,
+          maxXlsxUncompressedBytes: settings.INTAKE_MAX_XLSX_UNPACKED_BYTES,
+          maxXlsxEntries: settings.INTAKE_MAX_XLSX_ENTRIES,
+        },
       },
     });
     this.queue = new SubmissionQueue(this.submissions, this.processor, log);

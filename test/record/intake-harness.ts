@@ -50,6 +50,9 @@ export function intakeSettings(overrides: Partial<IntakeSettings> = {}): IntakeS
   return {
     INTAKE_STORAGE_DIR: mkdtempSync(join(tmpdir(), 'hub-submissions-')),
     INTAKE_MAX_UPLOAD_BYTES: 50 * 1024 * 1024,
+    INTAKE_MAX_ROWS: 2_000_000,
+    INTAKE_MAX_XLSX_UNPACKED_BYTES: 500 * 1024 * 1024,
+    INTAKE_MAX_XLSX_ENTRIES: 10_000,
     INTAKE_UTC_OFFSET: '+08:00',
     INTAKE_BATCH_ROWS: 1000,
     INTAKE_RETENTION_DAYS: 365,

@@ -208,6 +208,22 @@ describeOnEachDatabase('processing a submission into the learning record', (db) 
     assert.ok(submission.error?.messageZh);
   });
 
+  it('refuses a file longer than the configured rows per file, keeping what it read before', async () => {
+    const short = await createIntake(knex, { INTAKE_MAX_ROWS: 2, INTAKE_BATCH_ROWS: 1 });
+    await createParent(knex, { card: { institution: hospital, number: 'K-6501' } });
+    const rows = ['2026-06-01', '2026-06-02', '2026-06-03'].map((date) =>
+      csvRow({ card: 'K-6501', course: 'LONG', date }),
+    );
+
+    const { submission } = await submitAndProcess(short, hospital, csvFile(rows), 'long.csv');
+
+    assert.equal(submission.status, 'refused');
+    assert.equal(submission.error?.code, 'too_many_rows');
+    assert.match(submission.error?.message ?? '', /more than 2 data rows/);
+    assert.equal(submission.counts.read, 2);
+    assert.ok(accounted(submission));
+  });
+
   it('never stores an ID number in clear, in any table', async () => {
     const idNumber = '11010519491231002X';
     await createParent(knex, { card: { institution: hospital, number: 'K-7001' } });
