@@ -40,6 +40,7 @@ export async function plainInsert(
     const accountId = row.phone ? accounts.get(row.phone) : undefined;
     if (!accountId) continue;
     const course = courseKey(row) ?? '';
+    const start = sessionStart(row.sessionDate, row.startTime, '+08:00');
     built.push({
       id: learningEventId({
         institutionCode,
@@ -47,11 +48,12 @@ export async function plainInsert(
         sessionDate: row.sessionDate,
         startTime: row.startTime,
         accountId,
+        sessionStart: start,
       }),
       account_id: accountId,
       verb: 'attended',
       activity_id: activityId,
-      session_start: sessionStart(row.sessionDate, row.startTime, '+08:00'),
+      session_start: start,
       result_status: row.status,
       duration_minutes: row.durationMinutes ?? null,
       source: `baseline:${institutionCode}`,

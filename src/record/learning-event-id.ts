@@ -18,8 +18,12 @@ export function courseKey(row: { courseCode?: string; courseName?: string }): st
  * record can never hold it twice. The person is the resolved account, so a file that names
  * a parent by card number and another that names them by phone still meet.
  *
- * 128 bits of the SHA-256 (32 hex digits): two different sessions meet by chance only after
- * some 10^19 events, and the shorter key keeps the record's unique index small.
+ * It begins with the session's start as UTC `yyyymmddhhmm` and ends with 80 bits of a
+ * SHA-256 of the parts (32 characters in all). The events of one file then fall into a narrow
+ * band of the record's unique index instead of all over it: with a random id each batch
+ * rewrote pages across the whole index, and a million-row file went in at half the speed.
+ * Two different attendances meet by chance only within the same minute, after some 10^12
+ * events of that minute.
  */
 export function learningEventId(parts: {
   institutionCode: string;
@@ -27,8 +31,10 @@ export function learningEventId(parts: {
   sessionDate: string;
   startTime?: string;
   accountId: string;
+  /** Epoch milliseconds, as `sessionStart` gives it. */
+  sessionStart: number;
 }): string {
-  return createHash('sha256')
+  const hash = createHash('sha256')
     .update(
       JSON.stringify([
         parts.institutionCode,
@@ -38,8 +44,14 @@ export function learningEventId(parts: {
         parts.accountId,
       ]),
     )
-    .digest('hex')
-    .slice(0, 32);
+    .digest('hex');
+  return `${utcMinute(parts.sessionStart)}${hash.slice(0, 20)}`;
+}
+
+/** `yyyymmddhhmm` in UTC: the order of the digits is the order of the times. */
+function utcMinute(epochMs: number): string {
+  const at = new Date(epochMs).toISOString();
+  return at.slice(0, 4) + at.slice(5, 7) + at.slice(8, 10) + at.slice(11, 13) + at.slice(14, 16);
 }
 
 /** Epoch milliseconds of a session's start in the institutions' local time (an offset). */

@@ -64,6 +64,7 @@ export function eventFor(
   activityId: number,
 ) {
   const { row } = valid;
+  const start = sessionStart(row.sessionDate, row.startTime, context.utcOffset);
   return {
     id: learningEventId({
       institutionCode: context.institution.code,
@@ -71,11 +72,12 @@ export function eventFor(
       sessionDate: row.sessionDate,
       startTime: row.startTime,
       accountId,
+      sessionStart: start,
     }),
     account_id: accountId,
     verb: 'attended',
     activity_id: activityId,
-    session_start: sessionStart(row.sessionDate, row.startTime, context.utcOffset),
+    session_start: start,
     result_status: row.status,
     duration_minutes: row.durationMinutes ?? null,
     source: `submission:${context.submissionId}`,
@@ -221,7 +223,7 @@ async function ownEvents(trx: Knex, submissionId: number, ids: string[]) {
   const source = `submission:${submissionId}`;
   const found = new Map<string, number>();
   for (let start = 0; start < ids.length; start += LOOKUP_CHUNK) {
-    // Looked up by primary key only, the source compared here: with the source in the
+    // Looked up by event id only, the source compared here: with the source in the
     // query, SQLite's planner prefers the source index and scans every event the
     // submission wrote so far, once per batch.
     const rows = await trx('learning_events')

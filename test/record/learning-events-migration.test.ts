@@ -41,12 +41,13 @@ describeOnEachDatabase('learning events stored before they were kept in arrival 
       institutionCode: hospital.code,
       courseKey: 'code:C101',
       sessionDate: '2026-03-01',
-      startTime: '09:00',
+      startTime: '07:30',
       accountId: parent.id,
+      sessionStart: Date.parse('2026-03-01T07:30:00+08:00'),
     };
     // The id as it was computed before: the whole SHA-256 in hex.
     const oldId = createHash('sha256')
-      .update(JSON.stringify([hospital.code, 'code:C101', '2026-03-01', '09:00', parent.id]))
+      .update(JSON.stringify([hospital.code, 'code:C101', '2026-03-01', '07:30', parent.id]))
       .digest('hex');
 
     await arrivalOrder.down(knex);
@@ -55,7 +56,7 @@ describeOnEachDatabase('learning events stored before they were kept in arrival 
       account_id: parent.id,
       verb: 'attended',
       activity_id: activityId,
-      session_start: Date.parse('2026-03-01T09:00:00+08:00'),
+      session_start: parts.sessionStart,
       result_status: 'present',
       source: 'submission:0',
       source_row: 2,
@@ -65,13 +66,15 @@ describeOnEachDatabase('learning events stored before they were kept in arrival 
     await arrivalOrder.up(knex);
 
     const [stored] = await knex('learning_events').select('id', 'seq');
+    // 07:30 in Beijing is 23:30 UTC the day before: the database's date arithmetic agrees.
     assert.equal(stored.id, learningEventId(parts));
+    assert.ok(stored.id.startsWith('202602282330'));
     assert.ok(Number(stored.seq) > 0);
 
     const { submission } = await submitAndProcess(
       intake,
       hospital,
-      csvFile([csvRow({ phone: '13800000101', date: '2026-03-01', start: '09:00' })]),
+      csvFile([csvRow({ phone: '13800000101', date: '2026-03-01', start: '07:30' })]),
     );
     assert.equal(submission.counts.duplicate, 1);
     assert.equal(submission.counts.imported, 0);
