@@ -169,8 +169,8 @@ export const settings = {
   INTAKE_BATCH_ROWS: {
     doc:
       'Rows written to the learning record per transaction while a file is processed. ' +
-      'Larger batches rewrite the random parts of the indexes less often (5000 took files ' +
-      'in about 1.5 times as fast as 1000 on SQLite); on SQLite other requests wait for ' +
+      'Larger batches rewrite the random parts of the indexes less often (5000 took a file ' +
+      'in about 1.3 times as fast as 1000 on SQLite); on SQLite other requests wait for ' +
       'the batch in hand, a tenth of a second or so at 5000.',
     default: '5000',
     schema: z.coerce.number().int().min(1).max(20000),
