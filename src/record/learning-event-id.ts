@@ -20,11 +20,10 @@ export function courseKey(row: { courseCode?: string; courseName?: string }): st
  *
  * It begins with the session's start as UTC `yyyymmddhhmm` and ends with 80 bits of a
  * SHA-256 of the parts (32 characters in all). The events of one file then fall into a narrow
- * band of the record's unique index instead of all over it: with a random id each batch
- * rewrote pages across the whole index: a million-row file went in at a third of the speed on
- * MariaDB and 60 % on SQLite.
- * Two different attendances meet by chance only within the same minute, after some 10^12
- * events of that minute.
+ * band of the record's unique index instead of all over it. With a random id each batch
+ * rewrote pages across the whole index, and a million-row file went in at a third of the
+ * speed on MariaDB and 60 % on SQLite. Two different attendances meet by chance only within
+ * the same minute, after some 10^12 events of that minute.
  */
 export function learningEventId(parts: {
   institutionCode: string;
