@@ -48,7 +48,6 @@ export async function plainInsert(
         sessionDate: row.sessionDate,
         startTime: row.startTime,
         accountId,
-        sessionStart: start,
       }),
       account_id: accountId,
       verb: 'attended',

@@ -18,40 +18,37 @@ export function courseKey(row: { courseCode?: string; courseName?: string }): st
  * record can never hold it twice. The person is the resolved account, so a file that names
  * a parent by card number and another that names them by phone still meet.
  *
- * It begins with the session's start as UTC `yyyymmddhhmm` and ends with 80 bits of a
- * SHA-256 of the parts (32 characters in all). The events of one file then fall into a narrow
- * band of the record's unique index instead of all over it. With a random id each batch
- * rewrote pages across the whole index, and a million-row file went in at a third of the
- * speed on MariaDB and 60 % on SQLite. Two different attendances meet by chance only within
- * the same minute, after some 10^12 events of that minute.
+ * It begins with the session's local date and start time as the file gives them
+ * (`yyyymmddhhmm`) and ends with 80 bits of a SHA-256 of the parts, 32 characters in all. The
+ * events of one file then fall into a narrow band of the record's unique index instead of
+ * all over it. With a random id each batch rewrote pages across the whole index, and a
+ * million-row file went in at a third of the speed on MariaDB and 60 % on SQLite. Two
+ * different attendances meet by chance only within the same minute, after some 10^12 events
+ * of that minute.
  */
 export function learningEventId(parts: {
   institutionCode: string;
   courseKey: string;
+  /** `yyyy-mm-dd`, as the intake writes dates. */
   sessionDate: string;
+  /** `hh:mm`. */
   startTime?: string;
   accountId: string;
-  /** Epoch milliseconds, as `sessionStart` gives it. */
-  sessionStart: number;
 }): string {
+  const startTime = parts.startTime ?? '';
   const hash = createHash('sha256')
     .update(
       JSON.stringify([
         parts.institutionCode,
         parts.courseKey,
         parts.sessionDate,
-        parts.startTime ?? '',
+        startTime,
         parts.accountId,
       ]),
     )
     .digest('hex');
-  return `${utcMinute(parts.sessionStart)}${hash.slice(0, 20)}`;
-}
-
-/** `yyyymmddhhmm` in UTC: the order of the digits is the order of the times. */
-function utcMinute(epochMs: number): string {
-  const at = new Date(epochMs).toISOString();
-  return at.slice(0, 4) + at.slice(5, 7) + at.slice(8, 10) + at.slice(11, 13) + at.slice(14, 16);
+  const minute = `${parts.sessionDate.replaceAll('-', '')}${(startTime || '00:00').replace(':', '')}`;
+  return `${minute}${hash.slice(0, 20)}`;
 }
 
 /** Epoch milliseconds of a session's start in the institutions' local time (an offset). */

@@ -72,7 +72,6 @@ export function eventFor(
       sessionDate: row.sessionDate,
       startTime: row.startTime,
       accountId,
-      sessionStart: start,
     }),
     account_id: accountId,
     verb: 'attended',

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { settings } from '../../../config/settings.js';
 
 const COLUMNS = [
   'account_id',
@@ -15,7 +16,7 @@ const COLUMNS = [
 
 /**
  * Learning events get a surrogate key in arrival order, and the deterministic event id
- * becomes a unique key of 32 characters that begins with the session's start (see
+ * becomes a unique key of 32 characters that begins with the session's local start (see
  * `learningEventId`).
  *
  * The event id was a bare hash, so as the primary key every insert landed at a random place:
@@ -104,20 +105,28 @@ async function rebuild(
 }
 
 /**
- * The session's start minute in UTC as `yyyymmddhhmm`, then the first 20 digits of the old
- * hash. Counted from the epoch by date arithmetic, which neither database shifts by a time
- * zone (MySQL's from_unixtime would use the connection's).
+ * The session's local start minute as `yyyymmddhhmm`, then the first 20 digits of the old
+ * hash: what `learningEventId` gives the same attendance now. The local time is the stored
+ * UTC start moved by the offset the hub reads files in (the same setting, from the same
+ * environment), counted from the epoch by date arithmetic, which neither database shifts by
+ * a time zone of its own (MySQL's from_unixtime would use the connection's).
  */
 function timeOrderedId(knex: Knex): Knex.Raw {
+  const offset = process.env.INTAKE_UTC_OFFSET || settings.INTAKE_UTC_OFFSET.default;
+  const sign = offset.startsWith('-') ? -1 : 1;
+  const [hours, minutes] = offset.slice(1).split(':').map(Number);
+  const offsetSeconds = sign * ((hours ?? 0) * 3600 + (minutes ?? 0) * 60);
+
   if (knex.client.config.client === 'mysql2') {
     return knex.raw(
-      "concat(date_format(date_add('1970-01-01', interval (?? div 1000) second), " +
+      "concat(date_format(date_add('1970-01-01', interval (?? div 1000 + ?) second), " +
         "'%Y%m%d%H%i'), substr(??, 1, 20))",
-      ['session_start', 'id'],
+      ['session_start', offsetSeconds, 'id'],
     );
   }
-  return knex.raw("strftime('%Y%m%d%H%M', ?? / 1000, 'unixepoch') || substr(??, 1, 20)", [
+  return knex.raw("strftime('%Y%m%d%H%M', ?? / 1000 + ?, 'unixepoch') || substr(??, 1, 20)", [
     'session_start',
+    offsetSeconds,
     'id',
   ]);
 }
