@@ -22,8 +22,8 @@ const COLUMNS = [
  * The event id was a bare hash, so as the primary key every insert landed at a random place:
  * InnoDB keeps rows in primary-key order and moved whole rows around to make room, and in
  * SQLite the random key pages were rewritten into the WAL by batch after batch. Appended rows
- * alone doubled MariaDB's insert rate; the time-ordered unique key then took a million-row
- * file in 1.7 times as fast on SQLite and 3 times on MariaDB (bench/README.md).
+ * alone doubled MariaDB's insert rate; the time-ordered unique key then made a million-row
+ * file go in 1.7 times as fast on SQLite and 3 times as fast on MariaDB (bench/README.md).
  * Events already stored keep their meaning: their new id is the one the same attendance gets
  * now, built from their session start and the first 20 digits of their old hash, so nothing
  * read again is doubled.
