@@ -135,13 +135,14 @@ async function benchDatabase(
         const baselineCode = `BASE-${index}`;
         await seedInstitution(knex, baselineCode);
         const baselineInstitution = await new InstitutionStore(knex).findByCode(baselineCode);
+        if (!baselineInstitution) throw new Error(`institution ${baselineCode} is missing`);
         const [activityId] = await knex('activities').insert({
-          institution_id: baselineInstitution?.id,
+          institution_id: baselineInstitution.id,
           kind: 'offline_class',
           course_key: 'baseline',
           first_seen: Date.now(),
         });
-        const baseline = await plainInsert(knex, path, baselineCode, Number(activityId));
+        const baseline = await plainInsert(knex, path, baselineInstitution, Number(activityId));
         const baselineRate = baseline.rows / baseline.seconds;
         out.push({
           scenario: spec.name,
