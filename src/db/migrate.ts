@@ -6,7 +6,7 @@ import * as jobs from './migrations/004-jobs.js';
 import * as webSessions from './migrations/005-web-sessions.js';
 import * as accountLinks from './migrations/006-account-links.js';
 import * as institutionsAndRecord from './migrations/007-institutions-and-record.js';
-import * as learningEventsInArrivalOrder from './migrations/008-learning-events-in-arrival-order.js';
+import * as eventsInArrivalOrder from './migrations/008-learning-events-in-arrival-order.js';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -20,7 +20,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['005-web-sessions', webSessions],
   ['006-account-links', accountLinks],
   ['007-institutions-and-record', institutionsAndRecord],
-  ['008-learning-events-in-arrival-order', learningEventsInArrivalOrder],
+  ['008-learning-events-in-arrival-order', eventsInArrivalOrder],
 ];
 
 const source: Knex.MigrationSource<[string, Migration]> = {

@@ -47,8 +47,9 @@ export function learningEventId(parts: {
       ]),
     )
     .digest('hex');
-  const minute = `${parts.sessionDate.replaceAll('-', '')}${(startTime || '00:00').replace(':', '')}`;
-  return `${minute}${hash.slice(0, 20)}`;
+  const day = parts.sessionDate.replaceAll('-', '');
+  const minute = (startTime || '00:00').replace(':', '');
+  return `${day}${minute}${hash.slice(0, 20)}`;
 }
 
 /** Epoch milliseconds of a session's start in the institutions' local time (an offset). */

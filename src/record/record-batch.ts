@@ -64,7 +64,6 @@ export function eventFor(
   activityId: number,
 ) {
   const { row } = valid;
-  const start = sessionStart(row.sessionDate, row.startTime, context.utcOffset);
   return {
     id: learningEventId({
       institutionCode: context.institution.code,
@@ -76,7 +75,7 @@ export function eventFor(
     account_id: accountId,
     verb: 'attended',
     activity_id: activityId,
-    session_start: start,
+    session_start: sessionStart(row.sessionDate, row.startTime, context.utcOffset),
     result_status: row.status,
     duration_minutes: row.durationMinutes ?? null,
     source: `submission:${context.submissionId}`,

@@ -28,7 +28,7 @@ describeOnEachDatabase('learning events stored before they were kept in arrival 
     await knex?.destroy();
   });
 
-  it('are found again after the migration, so the same attendance is not stored twice', async () => {
+  it('are found after the migration, so the same attendance is not stored twice', async () => {
     const intake = await createIntake(knex);
     const hospital = await createInstitution(intake);
     const parent = await createParent(knex, { phone: '+8613800000101' });

@@ -112,7 +112,7 @@ describe('identifiers of the learning record', () => {
     assert.equal(learningEventId(parts).length, 32);
   });
 
-  it('begins an event id with its session’s local start, so ids sort in the order of the sessions', () => {
+  it('begins an event id with its local start, so ids sort as the sessions do', () => {
     const at = (iso: string) => ({
       institutionCode: 'H1',
       courseKey: 'code:C1',

@@ -208,7 +208,7 @@ describeOnEachDatabase('processing a submission into the learning record', (db) 
     assert.ok(submission.error?.messageZh);
   });
 
-  it('refuses a file longer than the configured rows per file, keeping what it read before', async () => {
+  it('refuses a file over the configured rows, keeping what it read before', async () => {
     const short = await createIntake(knex, { INTAKE_MAX_ROWS: 2, INTAKE_BATCH_ROWS: 1 });
     await createParent(knex, { card: { institution: hospital, number: 'K-6501' } });
     const rows = ['2026-06-01', '2026-06-02', '2026-06-03'].map((date) =>
